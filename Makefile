@@ -1,0 +1,43 @@
+# Maeul Portal. `make run` brings the whole portal up; `make test` runs every check.
+PYTHON_BASE ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format messages services seed bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP) ## Create .venv with every pinned dependency and compile translations
+	@$(PY) -m portal.i18n compile
+
+run: install ## Start PostgreSQL, Redis, web, worker and beat with demo data (Ctrl-C stops all)
+	$(PY) -m portal.dev run
+
+test: install ## Lint, migration and system checks, then the whole test suite (ARGS=... for pytest)
+	$(PY) -m portal.dev test $(ARGS)
+
+lint: install ## ruff check and format check only
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+format: install ## Apply ruff's fixes and formatting
+	$(PY) -m ruff check --fix . && $(PY) -m ruff format .
+
+messages: install ## Refresh the .po catalogues from the source (needs GNU gettext)
+	$(PY) -m portal.i18n make
+
+services: install ## Start only PostgreSQL and Redis and print their URLs
+	$(PY) -m portal.dev shell-env
+
+seed: install ## Load the demo data into the running database (GROUPS=N for scale)
+	$(PY) -m portal.dev manage seed_demo $(if $(GROUPS),--groups $(GROUPS))
+
+clean: ## Remove .venv and the embedded servers' data
+	rm -rf $(VENV) .var staticfiles

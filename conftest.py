@@ -1,0 +1,127 @@
+"""Project-wide pytest fixtures: the cast of users and a real headless Chromium.
+
+Tests run against the real PostgreSQL and Redis that ``make test`` starts (or that
+DATABASE_URL / REDIS_URL name).
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.factories import PASSWORD, CommunityGroupFactory, MentorFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from
+# the test body are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def resident(db):
+    """A group representative with a group of her own."""
+    user = UserFactory(email="resident@example.com", name="김주민")
+    CommunityGroupFactory(representative=user, name="햇살마을공동체")
+    return user
+
+
+@pytest.fixture
+def other_resident(db):
+    user = UserFactory(email="other@example.com", name="박이웃")
+    CommunityGroupFactory(representative=user, name="달빛아파트공동체")
+    return user
+
+
+@pytest.fixture
+def mentor(db):
+    return MentorFactory(user=UserFactory(email="mentor@example.com", name="이멘토")).user
+
+
+@pytest.fixture
+def other_mentor(db):
+    return MentorFactory(user=UserFactory(email="mentor2@example.com", name="최멘토")).user
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(email="staff@example.com", name="정주무관", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def anonymous(client):
+    return client
+
+
+# --- Browser -------------------------------------------------------------------------
+
+
+def _chromium_or_skip():
+    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
+        return CHROMIUM
+    message = f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package (.ci/run does)."
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(f"BROWSER TESTS SKIPPED — {message}")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    _chromium_or_skip()
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ],
+    }
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A Korean phone-sized (375 px) page."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, locale="ko-KR", timezone_id="Asia/Seoul", device_scale_factor=1
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR", timezone_id="Asia/Seoul")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save a full-page screenshot under test-artifacts/<test name>/<step>.png."""
+    folder = ARTIFACTS / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page, step: str):
+        path = folder / f"{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

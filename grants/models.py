@@ -1,0 +1,331 @@
+"""Rounds, fields, applications, budget lines, attachments, consents and the status history."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grants import workflow
+from networks.models import CommunityGroup, District
+
+
+def default_draft_reminder_days():
+    return [7, 3, 1]
+
+
+class Field(models.Model):
+    """A funding field (분야), e.g. 돌봄·교육. Editable and ordered."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class GrantRoundQuerySet(models.QuerySet):
+    def open_now(self):
+        """Rounds accepting submissions at this moment."""
+        now = timezone.now()
+        return self.filter(opens_at__lte=now, closes_at__gt=now)
+
+
+class GrantRound(models.Model):
+    """A yearly call (공모) with its budget and rules. ``awarded_total`` is kept by
+    ``grants.services`` under a row lock; the constraint is the last line of defence."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("district"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    budget = models.PositiveBigIntegerField(_("budget (KRW)"))
+    awarded_total = models.PositiveBigIntegerField(_("awarded so far (KRW)"), default=0, editable=False)
+    target_groups = models.PositiveIntegerField(_("target number of funded groups"), null=True, blank=True)
+    min_group_size = models.PositiveSmallIntegerField(_("minimum group size"), default=5)
+    max_per_group = models.PositiveBigIntegerField(_("maximum subsidy per group (KRW)"), null=True, blank=True)
+    min_self_contribution_percent = models.PositiveSmallIntegerField(_("minimum self-contribution (%)"), default=10)
+    fields = models.ManyToManyField(Field, through="FieldEnvelope", related_name="rounds", verbose_name=_("fields"))
+    # Reminder schedule, editable per round (see notifications and each app's reminders).
+    draft_reminder_days = ArrayField(
+        models.PositiveSmallIntegerField(),
+        default=default_draft_reminder_days,
+        verbose_name=_("remind drafts this many days before closing"),
+        blank=True,
+    )
+    changes_reminder_after_days = models.PositiveSmallIntegerField(
+        _("remind about requested changes after (days)"), default=5
+    )
+    review_waiting_days = models.PositiveSmallIntegerField(_("staff digest: waiting for review over (days)"), default=7)
+    visit_overdue_days = models.PositiveSmallIntegerField(_("mentor digest: no visit for (days)"), default=30)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = GrantRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant round")
+        verbose_name_plural = _("grant rounds")
+        ordering = ["-year", "-opens_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="round_closes_after_opening"),
+            models.CheckConstraint(condition=Q(awarded_total__lte=F("budget")), name="round_not_overspent"),
+            models.CheckConstraint(
+                condition=Q(min_self_contribution_percent__lte=100), name="round_self_contribution_percent_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def remaining(self) -> int:
+        return self.budget - self.awarded_total
+
+    def is_open(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.opens_at <= at < self.closes_at
+
+
+class FieldEnvelope(models.Model):
+    """A field's part of a round: which fields a round funds, with an optional budget cap."""
+
+    round = models.ForeignKey(GrantRound, on_delete=models.CASCADE, related_name="envelopes", verbose_name=_("round"))
+    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="envelopes", verbose_name=_("field"))
+    amount = models.PositiveBigIntegerField(
+        _("envelope (KRW)"), null=True, blank=True, help_text=_("Leave empty for no cap within the round's budget.")
+    )
+    awarded_total = models.PositiveBigIntegerField(_("awarded so far (KRW)"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("field envelope")
+        verbose_name_plural = _("field envelopes")
+        ordering = ["round", "field__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "field"], name="envelope_unique_field_in_round"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(awarded_total__lte=F("amount")), name="envelope_not_overspent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.round} · {self.field}"
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def for_representative(self, user):
+        """Applications of the groups this user represents."""
+        return self.filter(group__representative=user)
+
+    def with_list_relations(self):
+        return self.select_related("group", "group__dong", "round", "field")
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = workflow.DRAFT, _("Draft")
+        SUBMITTED = workflow.SUBMITTED, _("Submitted")
+        SCREENING = workflow.SCREENING, _("Screening")
+        IN_REVIEW = workflow.IN_REVIEW, _("In review")
+        CHANGES_REQUESTED = workflow.CHANGES_REQUESTED, _("Changes requested")
+        APPROVED = workflow.APPROVED, _("Approved")
+        REJECTED = workflow.REJECTED, _("Rejected")
+        WITHDRAWN = workflow.WITHDRAWN, _("Withdrawn")
+
+    group = models.ForeignKey(
+        CommunityGroup, on_delete=models.PROTECT, related_name="applications", verbose_name=_("group")
+    )
+    round = models.ForeignKey(
+        GrantRound, on_delete=models.PROTECT, related_name="applications", verbose_name=_("round")
+    )
+    field = models.ForeignKey(
+        Field, on_delete=models.PROTECT, null=True, blank=True, related_name="applications", verbose_name=_("field")
+    )
+    title = models.CharField(_("project title"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    purpose = models.TextField(_("purpose"), blank=True)
+    plan = models.TextField(_("plan"), blank=True)
+    schedule = models.TextField(_("schedule"), blank=True)
+    expected_outcomes = models.TextField(_("expected outcomes"), blank=True)
+    resident_participation = models.TextField(_("how residents take part"), blank=True)
+    requested_amount = models.PositiveBigIntegerField(_("requested subsidy (KRW)"), default=0)
+    awarded_amount = models.PositiveBigIntegerField(_("awarded amount (KRW)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "round"], name="application_one_per_group_per_round"),
+            models.CheckConstraint(
+                condition=Q(awarded_amount__isnull=True) | Q(status="approved"),
+                name="application_award_only_when_approved",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["round", "status"], name="application_round_status_idx"),
+            models.Index(fields=["-submitted_at", "-id"], name="application_default_order_idx"),
+        ]
+
+    def __str__(self):
+        return self.title or f"{self.group} ({self.round.year})"
+
+    @property
+    def phase(self) -> workflow.Phase:
+        return workflow.PHASES[self.status]
+
+    @property
+    def resident_status_label(self):
+        return self.phase.resident_label
+
+    @property
+    def resident_can_edit(self) -> bool:
+        return self.phase.resident_can_edit
+
+
+class BudgetLine(models.Model):
+    class Category(models.TextChoices):
+        ACTIVITY = "activity", _("Activity costs")
+        MATERIALS = "materials", _("Materials and supplies")
+        PUBLICITY = "publicity", _("Publicity and printing")
+        INSTRUCTOR = "instructor", _("Instructor fees")
+        MEETINGS = "meetings", _("Meetings")
+        OTHER = "other", _("Other")
+
+    class Source(models.TextChoices):
+        SUBSIDY = "subsidy", _("Subsidy")
+        SELF = "self", _("Self-contribution")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("application")
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    item = models.CharField(_("item"), max_length=200)
+    amount = models.PositiveBigIntegerField(_("amount (KRW)"))
+    source = models.CharField(_("funding source"), max_length=10, choices=Source.choices, default=Source.SUBSIDY)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["application", "order", "id"]
+
+    def __str__(self):
+        return f"{self.item}: {self.amount:,}"
+
+
+def attachment_path(instance, filename):
+    # A random name outside the web root; the original name is kept in the row.
+    import uuid
+
+    return f"attachments/{instance.application_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Project plan")
+        BUDGET = "budget", _("Budget sheet")
+        REGISTRATION = "registration", _("Group registration")
+        SIGNATURES = "signatures", _("Participant signatures")
+        OTHER = "other", _("Other")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("application")
+    )
+    kind = models.CharField(_("document type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["application", "kind", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Consent(models.Model):
+    """One personal-information consent (PIPA §15(2)), recorded separately per purpose."""
+
+    class Kind(models.TextChoices):
+        COLLECTION = "collection", _("Collection and use of personal information (required)")
+        THIRD_PARTY = "third_party", _("Provision to the selection committee (required)")
+        NOTICES = "notices", _("Programme news by email and text (optional)")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="consents", verbose_name=_("application")
+    )
+    kind = models.CharField(_("consent"), max_length=20, choices=Kind.choices)
+    granted = models.BooleanField(_("granted"))
+    text_version = models.CharField(_("wording version"), max_length=20)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="consent_one_per_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {'✓' if self.granted else '✗'}"
+
+
+class StatusChange(models.Model):
+    """The audit row of every status change: who, when, from, to and why."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("application")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Application.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Application.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["application", "at", "id"]
+        indexes = [models.Index(fields=["application", "at"], name="statuschange_app_at_idx")]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def resident_label(self):
+        return workflow.PHASES[self.to_status].resident_label
