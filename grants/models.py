@@ -206,6 +206,11 @@ class Application(models.Model):
     def resident_can_edit(self) -> bool:
         return self.phase.resident_can_edit
 
+    def missing_document_kinds(self) -> list[str]:
+        """Required attachment kinds not yet uploaded (one query)."""
+        present = set(self.attachments.values_list("kind", flat=True))
+        return [kind for kind in Attachment.REQUIRED_KINDS if kind not in present]
+
 
 class BudgetLine(models.Model):
     class Category(models.TextChoices):

@@ -100,3 +100,24 @@ class CoachingVisit(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.get_kind_display()} · {self.group}"
+
+
+class FollowUp(models.Model):
+    """A follow-up action agreed at a visit: what, who, by when, and whether it is done."""
+
+    visit = models.ForeignKey(
+        CoachingVisit, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("visit")
+    )
+    description = models.CharField(_("what"), max_length=300)
+    owner = models.CharField(_("who"), max_length=100, blank=True)
+    due_date = models.DateField(_("by when"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["due_date"], condition=Q(done_at__isnull=True), name="followup_open_due_idx")]
+
+    def __str__(self):
+        return self.description

@@ -224,3 +224,60 @@ class Forum(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ForumRegistration(models.Model):
+    """A resident's place at a forum. Cancelled rows are kept (``cancelled_at``) for the record."""
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("forum"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="forum_registrations",
+        verbose_name=_("resident"),
+    )
+    group = models.ForeignKey(
+        CommunityGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forum_registrations",
+        verbose_name=_("group"),
+    )
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("forum registration")
+        verbose_name_plural = _("forum registrations")
+        ordering = ["forum", "registered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["forum", "user"],
+                condition=Q(cancelled_at__isnull=True),
+                name="registration_one_active_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.forum}"
+
+
+class Decision(models.Model):
+    """A decision a forum took, with an owner and a due date, followed up until done."""
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("forum"))
+    text = models.TextField(_("decision"))
+    owner = models.CharField(_("owner"), max_length=100, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["forum", "due_date", "id"]
+
+    def __str__(self):
+        return self.text[:60]
