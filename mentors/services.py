@@ -4,7 +4,8 @@ Every function takes keyword arguments, runs in a transaction and never sees an 
 """
 
 import datetime
-from collections import Counter
+import itertools
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import filetype
@@ -219,71 +220,124 @@ def _round_group_ids(round: GrantRound) -> set[int]:
     )
 
 
-def _capacities(mentors: list[Mentor], pinned_load: Counter, free: int) -> dict[int, int]:
+def _capacities(mentor_ids: list[int], pinned_load: Counter, free: int) -> dict[int, int]:
     """Give each free slot to the least-loaded mentor: loads end up at most one apart
     whenever the pinned groups allow it."""
-    loads = {m.pk: pinned_load[m.pk] for m in mentors}
+    loads = {pk: pinned_load[pk] for pk in mentor_ids}
     for _slot in range(free):
         least = min(loads, key=lambda pk: (loads[pk], pk))
         loads[least] += 1
     return loads
 
 
+EXHAUSTIVE_MENTOR_LIMIT = 7  # 7! = 5,040 orders to try; beyond that a heuristic order
+
+
+def plan_assignment(
+    *,
+    mentor_ids: list[int],
+    free_regions: list,
+    pinned_regions: dict[int, list],
+    current: dict[int, Counter],
+) -> tuple[dict[int, int], list[dict]]:
+    """Decide how many free groups of each region each mentor takes.
+
+    ``free_regions`` is the region of every free group, in place order (region → dong → name);
+    ``pinned_regions`` the regions of each mentor's pinned groups; ``current`` each mentor's
+    current free groups counted by region. Free groups are cut into consecutive runs, one per
+    mentor, so a mentor's run touches as few regions as possible. The order of the runs is
+    chosen to minimise the regions per mentor summed (pinned groups included), then to keep as
+    many current assignments as possible; the choice depends only on the inputs, so running it
+    again on its own result changes nothing.
+    Returns the capacities (pinned included) and, per mentor, a Counter of regions to take.
+    """
+    pinned_load = Counter({pk: len(pinned_regions.get(pk, [])) for pk in mentor_ids})
+    capacities = _capacities(mentor_ids, pinned_load, len(free_regions))
+    takes = {pk: capacities[pk] - pinned_load[pk] for pk in mentor_ids}
+
+    def quotas_for(order):
+        quotas, position = {}, 0
+        for pk in order:
+            quotas[pk] = Counter(free_regions[position : position + takes[pk]])
+            position += takes[pk]
+        return quotas
+
+    def score(order):
+        quotas = quotas_for(order)
+        spread = sum(len(set(quotas[pk]) | set(pinned_regions.get(pk, []))) for pk in order)
+        kept = sum(min(n, current.get(pk, Counter())[region]) for pk in order for region, n in quotas[pk].items())
+        return spread, -kept
+
+    if len(mentor_ids) <= EXHAUSTIVE_MENTOR_LIMIT:
+        orders = itertools.permutations(sorted(mentor_ids))
+    else:
+        rank = {region: i for i, region in enumerate(dict.fromkeys(free_regions))}
+
+        def home(pk):
+            regions = pinned_regions.get(pk) or []
+            return min((rank.get(r, len(rank)) for r in regions), default=len(rank))
+
+        orders = [sorted(mentor_ids, key=lambda pk: (home(pk), pk))]
+    best = min(orders, key=score)
+    return capacities, quotas_for(best)
+
+
 @transaction.atomic
 def auto_assign(*, round: GrantRound, by) -> AutoAssignResult:
     """Balance the round's groups across the active mentors, never moving a pinned assignment.
 
-    Loads (pinned groups included) end up at most one apart. To keep each mentor's groups in
-    as few regions as possible, free groups are laid out in place order (region → dong → name)
-    and cut into consecutive runs, one per mentor; mentors are ordered by the region where their
-    pinned (else current) groups lie, so a run starts where the mentor already works.
-    Every assignment made or moved is recorded as an AssignmentChange.
+    Loads (pinned groups included) end up at most one apart, each mentor's groups lie in as few
+    regions as ``plan_assignment`` can manage, and within a region a group stays with its current
+    mentor whenever that mentor still takes groups there. Every assignment made or moved is
+    recorded as an AssignmentChange.
     """
     mentors = list(Mentor.objects.filter(active=True).order_by("pk"))
     result = AutoAssignResult()
     if not mentors:
         return result
     existing = {a.group_id: a for a in Assignment.objects.select_for_update().filter(round=round)}
-    groups = list(
-        CommunityGroup.objects.filter(pk__in=_round_group_ids(round))
-        .select_related("dong", "dong__region")
-        .order_by("pk")
-    )
-    active_ids = {m.pk for m in mentors}
+    groups = list(CommunityGroup.objects.filter(pk__in=_round_group_ids(round)).select_related("dong", "dong__region"))
+    mentor_ids = [m.pk for m in mentors]
     pinned = {gid: a for gid, a in existing.items() if a.pinned}
     result.pinned = len(pinned)
-    free_groups = [g for g in groups if g.pk not in pinned]
 
     def place_key(group):
         region = group.dong.region
         return (region is None, region.name if region else "", group.dong.order, group.dong.name, group.name, group.pk)
 
-    region_rank = {}
-    for group in sorted(groups, key=place_key):
-        region_rank.setdefault(group.dong.region_id, len(region_rank))
+    groups.sort(key=place_key)
+    free_groups = [g for g in groups if g.pk not in pinned]
+    region_of = {g.pk: g.dong.region_id for g in groups}
+    pinned_regions, current = defaultdict(list), defaultdict(Counter)
+    for gid, a in pinned.items():
+        if a.mentor_id in mentor_ids and gid in region_of:
+            pinned_regions[a.mentor_id].append(region_of[gid])
+    for group in free_groups:
+        if group.pk in existing:
+            current[existing[group.pk].mentor_id][region_of[group.pk]] += 1
+    capacities, quotas = plan_assignment(
+        mentor_ids=mentor_ids,
+        free_regions=[region_of[g.pk] for g in free_groups],
+        pinned_regions=pinned_regions,
+        current=current,
+    )
 
-    pinned_load = Counter(a.mentor_id for a in pinned.values() if a.mentor_id in active_ids)
-    capacities = _capacities(mentors, pinned_load, len(free_groups))
-    group_region = {g.pk: g.dong.region_id for g in groups}
-
-    def home_region(mentor):
-        mine = [gid for gid, a in pinned.items() if a.mentor_id == mentor.pk]
-        if not mine:
-            mine = [gid for gid, a in existing.items() if a.mentor_id == mentor.pk]
-        if not mine:
-            return len(region_rank)
-        counts = Counter(region_rank.get(group_region.get(gid), len(region_rank)) for gid in mine)
-        return min(counts, key=lambda rank: (-counts[rank], rank))
-
-    ordered_mentors = sorted(mentors, key=lambda m: (home_region(m), m.pk))
-    free_groups.sort(key=place_key)
+    # Within each region, a group first stays with its current mentor if that mentor takes
+    # groups there; the rest fill the remaining places in place order.
     target = {}
-    position = 0
-    for mentor in ordered_mentors:
-        take = capacities[mentor.pk] - pinned_load[mentor.pk]
-        for group in free_groups[position : position + take]:
-            target[group.pk] = mentor.pk
-        position += take
+    remaining = {pk: Counter(q) for pk, q in quotas.items()}
+    for group in free_groups:
+        holder = existing[group.pk].mentor_id if group.pk in existing else None
+        region = region_of[group.pk]
+        if holder in remaining and remaining[holder][region] > 0:
+            target[group.pk] = holder
+            remaining[holder][region] -= 1
+    for group in free_groups:
+        if group.pk not in target:
+            region = region_of[group.pk]
+            pk = next(pk for pk in mentor_ids if remaining[pk][region] > 0)
+            target[group.pk] = pk
+            remaining[pk][region] -= 1
 
     now = timezone.now()
     to_create, to_update, changes = [], [], []
