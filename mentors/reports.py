@@ -47,7 +47,7 @@ def coverage(*, today: datetime.date) -> dict:
         }
         for index, row in enumerate(rows)
     ]
-    round = selectors.current_round()
+    grant_round = selectors.current_round()
     return {
         "months": months,
         "rows": rows,
@@ -58,8 +58,8 @@ def coverage(*, today: datetime.date) -> dict:
             "bar_height": CHART_BAR_HEIGHT,
             "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 60,
         },
-        "round": round,
-        "unvisited": list(selectors.groups_without_recent_visit(round)[:200]) if round else [],
+        "round": grant_round,
+        "unvisited": list(selectors.groups_without_recent_visit(grant_round)[:200]) if grant_round else [],
         "overdue_follow_ups": list(selectors.overdue_follow_ups()[:200]),
     }
 
