@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "networks",
     "grants",
     "mentors",
+    "portal",
 ]
 
 MIDDLEWARE = [
