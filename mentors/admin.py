@@ -80,6 +80,24 @@ class AssignmentAdmin(admin.ModelAdmin):
     search_fields = ["group__name"]
     autocomplete_fields = ["group", "mentor", "round"]
     change_list_template = "admin/mentors/assignment/change_list.html"
+    actions = ["auto_assign_rounds"]
+
+    @admin.action(description=_("Auto-assign the rounds of the selected assignments"))
+    def auto_assign_rounds(self, request, queryset):
+        for grant_round in GrantRound.objects.filter(pk__in=queryset.values("round")):
+            result = services.auto_assign(round=grant_round, by=request.user)
+            self.message_user(
+                request,
+                _("%(round)s: %(created)s new, %(moved)s moved, %(unchanged)s kept, %(pinned)s pinned.")
+                % {
+                    "round": grant_round,
+                    "created": result.created,
+                    "moved": result.moved,
+                    "unchanged": result.unchanged,
+                    "pinned": result.pinned,
+                },
+                messages.SUCCESS,
+            )
 
     @admin.display(description=_("dong"), ordering="group__dong__name")
     def group_dong(self, obj):

@@ -129,3 +129,17 @@ def test_staff_see_a_visit_with_its_follow_ups_and_photos_in_the_admin(client, s
     response = client.get(reverse("admin:mentors_coachingvisit_change", args=[follow_up.visit_id]))
     assert response.status_code == 200
     assert follow_up.description in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_auto_assign_admin_action_runs_for_the_selected_rows_round(client, staff, assignment, other_mentor):
+    second = Assignment.objects.create(mentor=assignment.mentor, group=CommunityGroupFactory(), round=assignment.round)
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:mentors_assignment_changelist"),
+        {"action": "auto_assign_rounds", "_selected_action": [assignment.pk]},
+    )
+    assert response.status_code == 302
+    mentors = set(Assignment.objects.filter(pk__in=[assignment.pk, second.pk]).values_list("mentor", flat=True))
+    assert mentors == {assignment.mentor_id, other_mentor.mentor_profile.pk}
+    assert AssignmentChange.objects.filter(reason="auto").count() == 1
