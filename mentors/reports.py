@@ -10,9 +10,13 @@ from mentors import selectors
 from mentors.models import CoachingVisit, Mentor
 
 MONTHS_SHOWN = 6
-CHART_BAR_HEIGHT = 22
-CHART_LABEL_WIDTH = 140
-CHART_BAR_WIDTH = 360
+# A grouped bar chart: one group of bars per month, one bar per mentor, drawn as plain SVG.
+CHART_PLOT_HEIGHT = 160
+CHART_BAR_WIDTH = 14
+CHART_GROUP_GAP = 18
+CHART_LEFT = 36
+CHART_TOP = 12
+CHART_PALETTE = ["#1f6f50", "#d9480f", "#1864ab", "#862e9c", "#e67700", "#0b7285", "#5c940d", "#a61e4d"]
 
 
 def _months_back(today: datetime.date, count: int) -> list[datetime.date]:
@@ -22,6 +26,43 @@ def _months_back(today: datetime.date, count: int) -> list[datetime.date]:
         months.append(datetime.date(year, month, 1))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return list(reversed(months))
+
+
+def _grouped_bar_chart(months: list[datetime.date], rows: list[dict]) -> dict:
+    """Geometry of the visits chart; the template only draws what is computed here."""
+    most = max((n for row in rows for n in row["per_month"]), default=0) or 1
+    per_group = max(len(rows) * CHART_BAR_WIDTH + CHART_GROUP_GAP, 72)  # room for a "2026-11" label
+    bars, labels = [], []
+    for m, month in enumerate(months):
+        left = CHART_LEFT + m * per_group
+        labels.append({"x": left + (per_group - CHART_GROUP_GAP) / 2, "text": month.strftime("%Y-%m")})
+        for k, row in enumerate(rows):
+            value = row["per_month"][m]
+            height = round(CHART_PLOT_HEIGHT * value / most)
+            bars.append(
+                {
+                    "x": left + k * CHART_BAR_WIDTH,
+                    "y": CHART_TOP + CHART_PLOT_HEIGHT - height,
+                    "height": height,
+                    "colour": CHART_PALETTE[k % len(CHART_PALETTE)],
+                    "title": f"{row['mentor']} · {month:%Y-%m} · {value}",
+                }
+            )
+    baseline = CHART_TOP + CHART_PLOT_HEIGHT
+    return {
+        "bars": bars,
+        "labels": labels,
+        "legend": [
+            {"label": str(row["mentor"]), "colour": CHART_PALETTE[k % len(CHART_PALETTE)]} for k, row in enumerate(rows)
+        ],
+        "bar_width": CHART_BAR_WIDTH - 2,
+        "baseline": baseline,
+        "top": CHART_TOP,
+        "most": most,
+        "left": CHART_LEFT,
+        "width": CHART_LEFT + len(months) * per_group,
+        "height": baseline + 24,
+    }
 
 
 def coverage(*, today: datetime.date) -> dict:
@@ -37,27 +78,12 @@ def coverage(*, today: datetime.date) -> dict:
     for mentor in mentors:
         per_month = [counts.get((mentor.pk, month), 0) for month in months]
         rows.append({"mentor": mentor, "per_month": per_month, "total": sum(per_month)})
-    most = max((row["total"] for row in rows), default=0) or 1
-    bars = [
-        {
-            "label": str(row["mentor"]),
-            "total": row["total"],
-            "y": index * (CHART_BAR_HEIGHT + 8),
-            "width": round(CHART_BAR_WIDTH * row["total"] / most),
-        }
-        for index, row in enumerate(rows)
-    ]
+    chart = _grouped_bar_chart(months, rows)
     grant_round = selectors.current_round()
     return {
         "months": months,
         "rows": rows,
-        "chart": {
-            "bars": bars,
-            "height": max(len(bars), 1) * (CHART_BAR_HEIGHT + 8),
-            "label_width": CHART_LABEL_WIDTH,
-            "bar_height": CHART_BAR_HEIGHT,
-            "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 60,
-        },
+        "chart": chart,
         "round": grant_round,
         "unvisited": list(selectors.groups_without_recent_visit(grant_round)[:200]) if grant_round else [],
         "overdue_follow_ups": list(selectors.overdue_follow_ups()[:200]),
