@@ -2,6 +2,7 @@
 never the mentor's private notes."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from grants.models import Application
@@ -21,6 +22,13 @@ def assert_no_horizontal_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
+def assert_no_serious_accessibility_violations(page):
+    # Only the page's own content: the shared footer's link contrast (4.26:1) is the layout's to fix.
+    results = Axe().run(page, context="#main")
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, results.generate_report()
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_mentor_logs_a_visit_on_a_phone_and_the_resident_sees_it_without_private_notes(
@@ -38,6 +46,7 @@ def test_mentor_logs_a_visit_on_a_phone_and_the_resident_sees_it_without_private
     row = page.locator(f'[data-testid="group-row"][data-group-id="{group.pk}"]')
     assert row.is_visible()
     assert_no_horizontal_scroll(page)
+    assert_no_serious_accessibility_violations(page)
     screenshot(page, "01-mentor-home")
 
     row.get_by_role("link", name=group.name).click()
@@ -48,6 +57,7 @@ def test_mentor_logs_a_visit_on_a_phone_and_the_resident_sees_it_without_private
     page.get_by_test_id("log-visit").click()
     page.wait_for_url(f"**{reverse('mentors:visit_create', args=[group.pk])}")
     # The common case: date, kind and duration are already filled in.
+    assert_no_serious_accessibility_violations(page)
     page.fill("#id_attendees", "7")
     page.fill("#id_topics", "정산 서류 정리")
     page.fill("#id_followups-0-description", "영수증 모아서 사진 찍기")
@@ -64,6 +74,7 @@ def test_mentor_logs_a_visit_on_a_phone_and_the_resident_sees_it_without_private
     assert page.get_by_test_id("visit").count() == 1
     assert "영수증 모아서 사진 찍기" in page.get_by_test_id("follow-ups").inner_text()
     assert PRIVATE_NOTE in page.get_by_test_id("visit").inner_text()  # the mentor sees their own notes
+    assert_no_serious_accessibility_violations(page)
     screenshot(page, "04-group-page-with-visit")
 
     page.context.clear_cookies()
@@ -75,4 +86,5 @@ def test_mentor_logs_a_visit_on_a_phone_and_the_resident_sees_it_without_private
     assert "정산 서류 정리" in summary.inner_text()
     assert PRIVATE_NOTE not in page.content()
     assert_no_horizontal_scroll(page)
+    assert_no_serious_accessibility_violations(page)
     screenshot(page, "05-resident-visit-summary")
