@@ -175,12 +175,19 @@ def record_attendance(*, session: EducationSession, by, attendance: dict[int, tu
 # --- Assignments ------------------------------------------------------------------------
 
 
+def _lock_round(round_id: int) -> None:
+    """Serialise assignment writes per round: two auto-assign runs, or a run and a hand-made
+    assignment, would otherwise both create a row for the same group."""
+    GrantRound.objects.select_for_update().filter(pk=round_id).values_list("pk", flat=True).first()
+
+
 @transaction.atomic
 def save_manual_assignment(*, assignment: Assignment, by) -> Assignment:
     """Save an assignment made by staff by hand, and record the change if the mentor changed.
 
     A new assignment, or one whose mentor staff changed, is pinned: auto-assign leaves it be.
     """
+    _lock_round(assignment.round_id)
     previous = (
         Assignment.objects.select_for_update().filter(pk=assignment.pk).values_list("mentor_id", flat=True).first()
         if assignment.pk
@@ -291,6 +298,7 @@ def auto_assign(*, round: GrantRound, by) -> AutoAssignResult:
     mentor whenever that mentor still takes groups there. Every assignment made or moved is
     recorded as an AssignmentChange.
     """
+    _lock_round(round.pk)
     mentors = list(Mentor.objects.filter(active=True).order_by("pk"))
     result = AutoAssignResult()
     if not mentors:

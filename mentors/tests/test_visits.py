@@ -242,3 +242,24 @@ def test_a_mentor_cannot_invite_a_group_they_do_not_follow(client, other_mentor,
     )
     assert response.status_code == 200
     assert not SessionInvitation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_author_adds_a_photo_when_editing_a_visit(client, mentor, visit, media_root):
+    client.force_login(mentor)
+    upload = SimpleUploadedFile("later.jpg", JPEG, content_type="image/jpeg")
+    data = visit_data(date=visit.date.isoformat(), photos=[upload])
+    assert client.post(reverse("mentors:visit_edit", args=[visit.pk]), data).status_code == 302
+    assert list(visit.photos.values_list("original_name", "content_type")) == [("later.jpg", "image/jpeg")]
+
+
+@pytest.mark.django_db
+def test_a_session_in_the_past_cannot_be_scheduled(client, mentor, assignment):
+    client.force_login(mentor)
+    starts = (timezone.localtime() - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("mentors:session_create"),
+        {"title": "지난 교육", "starts_at": starts, "place": "구청", "capacity": 20, "groups": [assignment.group_id]},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["starts_at"]
