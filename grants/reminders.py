@@ -5,6 +5,7 @@ Each round's schedule is data staff edit in the admin: ``draft_reminder_days``,
 """
 
 import datetime
+import math
 
 from django.contrib.auth import get_user_model
 from django.db.models import Max, Prefetch, Q
@@ -43,14 +44,15 @@ def collect_draft_deadlines(now):
     for application in drafts:
         grant_round = by_round[application.round_id]
         left = grant_round.closes_at - now
-        days = min(d for d in grant_round.draft_reminder_days if left <= d * DAY)
+        step = min(d for d in grant_round.draft_reminder_days if left <= d * DAY)
+        days_left = max(1, math.ceil(left / DAY))  # what the resident reads: 2.5 days left is "3 days"
         yield ReminderDue(
             user=application.group.representative,
-            dedup_key=f"deadline:D-{days}:application:{application.pk}",
+            dedup_key=f"deadline:D-{step}:application:{application.pk}",
             subject=_("Your application is not submitted yet: %(days)s day(s) until the deadline"),
-            subject_params={"days": days},
+            subject_params={"days": days_left},
             template="grants/email/draft_deadline",
-            context={"application": application, "round": grant_round, "days": days},
+            context={"application": application, "round": grant_round, "days": days_left},
             related=application,
         )
 
