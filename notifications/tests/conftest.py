@@ -3,7 +3,6 @@ from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext_lazy as _
 
 from notifications.reminders import ReminderDue, ReminderKind, register, unregister
 from notifications.tests.smtp import SmtpSink
@@ -33,7 +32,7 @@ def batch_kind(users, *, essential: bool = False, barrier: threading.Barrier | N
             ReminderDue(
                 user=user,
                 dedup_key=f"test:batch:user:{user.pk}",
-                subject=_("Test reminder %(n)s"),
+                subject="Test reminder %(n)s",
                 subject_params={"n": user.pk},
                 template="notifications/email/test_reminder",
             )
