@@ -142,7 +142,8 @@ def send_many(email_ids) -> dict:
             try:
                 connection.send_messages([build_message(email, connection)])
             except SoftTimeLimitExceeded:
-                pending.add(email.pk)
+                # The message in flight may or may not have been accepted: it stays ``sending``
+                # for the sweep (the documented window); the rest go back to ``ready`` below.
                 raise
             except Exception as error:
                 logger.warning("Email %s failed: %s", email.pk, error)

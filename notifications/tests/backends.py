@@ -18,3 +18,14 @@ class RefusingBackend(EmailBackend):
 
 def outbox():
     return getattr(mail, "outbox", [])
+
+
+class TimeLimitBackend(EmailBackend):
+    """Celery's soft time limit strikes while sending to an address containing "slow"."""
+
+    def send_messages(self, messages):
+        from celery.exceptions import SoftTimeLimitExceeded
+
+        if any("slow" in address for message in messages for address in message.to):
+            raise SoftTimeLimitExceeded()
+        return super().send_messages(messages)

@@ -293,3 +293,17 @@ def test_the_unsubscribe_view_accepts_only_get_and_post(anonymous, optional_kind
     user, kind = optional_kind
     url = reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=user.pk, kind=kind)])
     assert anonymous.delete(url).status_code == 405
+
+
+def test_a_batch_stopped_by_the_time_limit_gives_unattempted_rows_back_at_once(settings):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    settings.EMAIL_BACKEND = "notifications.tests.backends.TimeLimitBackend"
+    first = make_email(recipient="a@example.com", dedup_key="t1")
+    slow = make_email(recipient="slow@example.com", dedup_key="t2")
+    rest = [make_email(recipient=f"r{n}@example.com", dedup_key=f"t{n + 3}") for n in range(2)]
+    with pytest.raises(SoftTimeLimitExceeded):
+        sending.send_many([first.pk, slow.pk, *(e.pk for e in rest)])
+    statuses = dict(Email.objects.values_list("dedup_key", "status"))
+    assert statuses == {"t1": "sent", "t2": "sending", "t3": "ready", "t4": "ready"}
+    assert set(Email.objects.filter(status="ready").values_list("attempts", flat=True)) == {0}
