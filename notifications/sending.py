@@ -9,10 +9,10 @@ the moment the SMTP server accepted it, before the next message of the batch is 
 
 SMTP is not transactional. If a worker dies *after* the server answered ``250`` for a message
 but *before* that UPDATE committed (a window of one database round trip, about a millisecond),
-the row stays ``sending``; the sweep puts it back to ``ready`` after
-``NOTIFICATIONS_SENDING_TIMEOUT_SECONDS`` and it is sent a second time. The opposite failure,
-an email lost, cannot happen: a row leaves ``sending`` only as ``sent`` (after the server
-accepted it), ``failed`` (retried by the sweep) or ``ready`` again.
+or the database is unreachable at that instant, the row stays ``sending``; the sweep puts it
+back to ``ready`` after ``NOTIFICATIONS_SENDING_TIMEOUT_SECONDS`` and it is sent a second time.
+The opposite failure, an email lost, cannot happen: a row leaves ``sending`` only as ``sent``
+(after the server accepted it), ``failed`` (retried by the sweep) or ``ready`` again.
 """
 
 import logging
@@ -31,8 +31,9 @@ from notifications.rendering import unsubscribe_url
 logger = logging.getLogger(__name__)
 
 DEDUP_HEADER = "X-Maeul-Dedup"
-# Errors after which the SMTP connection is unusable and must be opened again.
-CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, OSError)
+# Errors after which the server is still talking to us: the connection stays open. Any other
+# OSError (smtplib's errors are OSErrors too) means it must be opened again.
+SERVER_ANSWERED = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
 
 
 def claim_one(email_id: int) -> bool:
@@ -149,7 +150,7 @@ def send_many(email_ids) -> dict:
                 logger.warning("Email %s failed: %s", email.pk, error)
                 mark_failed(email.pk, error)
                 counts["failed"] += 1
-                if isinstance(error, CONNECTION_ERRORS):
+                if isinstance(error, OSError) and not isinstance(error, SERVER_ANSWERED):
                     connection.close()
                     _open(connection)
                 continue
