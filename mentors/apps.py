@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MentorsConfig(AppConfig):
     name = "mentors"
     verbose_name = _("Expert support team")
+
+    def ready(self):
+        from mentors import reminders
+
+        reminders.register_all()

@@ -1,7 +1,29 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Email outbox")
+
+    def ready(self):
+        checks.register(check_sending_timeout)
+
+
+def check_sending_timeout(app_configs=None, **kwargs):
+    """A row may only be re-queued once its worker is surely dead (see ``notifications.conf``)."""
+    from django.conf import settings
+
+    from notifications import conf
+
+    time_limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", None)
+    if time_limit and conf.get("SENDING_TIMEOUT_SECONDS") <= time_limit:
+        return [
+            checks.Error(
+                "NOTIFICATIONS_SENDING_TIMEOUT_SECONDS must exceed CELERY_TASK_TIME_LIMIT, or the sweep may "
+                "re-queue an email that a live worker is still sending (a duplicate).",
+                id="notifications.E001",
+            )
+        ]
+    return []

@@ -1,10 +1,16 @@
 """Writing to the outbox. Rows are created inside the caller's transaction; sending is
 enqueued only after that transaction commits, so a rollback leaves no email behind."""
 
+import logging
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
-from notifications.models import Email
+from notifications import conf
+from notifications.models import Email, EmailPreference
+from notifications.reminders import is_essential
+
+logger = logging.getLogger(__name__)
 
 
 def queue_email(
@@ -50,6 +56,44 @@ def enqueue_send(email_id: int) -> None:
     try:
         send_email.delay(email_id)
     except Exception:  # broker unreachable: the sweep picks the row up later
-        import logging
+        logger.warning("Could not enqueue email %s; the sweep will retry", email_id)
 
-        logging.getLogger(__name__).warning("Could not enqueue email %s; the sweep will retry", email_id)
+
+def enqueue_batches(email_ids: list[int]) -> int:
+    """Hand rows to Celery in chunks of ``NOTIFICATIONS_BATCH_SIZE`` (one SMTP connection each).
+
+    Returns how many rows were handed over. When Redis is down the rest stay ``ready``: the
+    next sweep enqueues them again. Enqueuing a row twice is harmless (the claim lets one win).
+    """
+    from notifications.tasks import send_batch
+
+    size = conf.get("BATCH_SIZE")
+    handed = 0
+    for start in range(0, len(email_ids), size):
+        chunk = list(email_ids[start : start + size])
+        try:
+            send_batch.delay(chunk)
+        except Exception:
+            logger.warning("Could not enqueue %s emails; the sweep will retry", len(email_ids) - handed)
+            break
+        handed += len(chunk)
+    return handed
+
+
+@transaction.atomic
+def resend_failed(*, email_ids) -> int:
+    """Put failed rows back to ``ready`` (a conditional update) and send them after commit."""
+    ids = list(Email.objects.filter(pk__in=email_ids, status=Email.Status.FAILED).values_list("pk", flat=True))
+    changed = Email.objects.filter(pk__in=ids, status=Email.Status.FAILED).update(status=Email.Status.READY)
+    if ids:
+        transaction.on_commit(lambda: enqueue_batches(ids))
+    return changed
+
+
+@transaction.atomic
+def set_preference(*, user, kind: str, enabled: bool) -> EmailPreference:
+    """Switch one reminder kind on or off for ``user``. Essential kinds cannot be switched off."""
+    if not enabled and is_essential(kind):
+        raise ValueError(f"{kind} is essential and cannot be switched off")
+    preference, _ = EmailPreference.objects.update_or_create(user=user, kind=kind, defaults={"enabled": enabled})
+    return preference

@@ -1,27 +1,35 @@
-from celery import shared_task
-from django.core.mail import EmailMultiAlternatives
-from django.db.models import F
-from django.utils import timezone
+"""Celery tasks: thin wrappers that take ids and call ``notifications.sending`` / ``sweep``.
 
-from notifications.models import Email
+No task retries itself: the database row is the source of truth, and the sweep retries
+failed rows with backoff and re-queues rows whose worker died.
+"""
+
+from celery import shared_task
+
+from notifications import sending
+from notifications.sweep import sweep
 
 
 @shared_task(acks_late=True)
 def send_email(email_id: int) -> str:
     """Claim the row (ready → sending must change exactly one row), then send it."""
-    claimed = Email.objects.filter(pk=email_id, status=Email.Status.READY).update(
-        status=Email.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    if claimed != 1:
-        return "not-ready"
-    email = Email.objects.get(pk=email_id)
-    message = EmailMultiAlternatives(email.subject, email.body_text, to=[email.recipient])
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
-    try:
-        message.send()
-    except Exception as error:
-        Email.objects.filter(pk=email_id).update(status=Email.Status.FAILED, last_error=str(error)[:2000])
-        raise
-    Email.objects.filter(pk=email_id).update(status=Email.Status.SENT, sent_at=timezone.now(), last_error="")
-    return "sent"
+    return sending.send_one(email_id)
+
+
+@shared_task(acks_late=True)
+def send_batch(email_ids: list[int]) -> dict:
+    """Claim a chunk of rows and send them over one SMTP connection."""
+    return sending.send_many(email_ids)
+
+
+@shared_task(acks_late=True)
+def sweep_outbox() -> dict:
+    """The beat task (schedule in the admin under Periodic tasks): see ``notifications.sweep``."""
+    result = sweep()
+    return {
+        "requeued_stuck": result.requeued_stuck,
+        "retried_failed": result.retried_failed,
+        "created": result.created,
+        "enqueued": result.enqueued,
+        "errors": result.errors,
+    }

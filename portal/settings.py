@@ -209,3 +209,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}, "embedded_postgres": {"level": "WARNING"}},
 }
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- issue 7: email outbox -------------------------------------------------------------
+# Retry a refused broker connection at once instead of after kombu's default 2 s, so a
+# resident's submission is not held up while Redis is down (the sweep sends the email later).
+CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "interval_start": 0}

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("networks/", include("networks.urls")),
     path("mentors/", include("mentors.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("grants.urls")),
     *home_urlpatterns,
     path("about/", TemplateView.as_view(template_name="about.html"), name="about"),

@@ -1,0 +1,47 @@
+"""Reminders about forums, registered from ``NetworksConfig.ready()``: residents registered
+for a forum that starts tomorrow (a Seoul day)."""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from networks.models import ForumRegistration
+from notifications.reminders import ReminderDue, ReminderKind, is_digest_hour, local, register
+
+
+def collect_forum_tomorrow(now):
+    """One reminder per active registration for a forum starting tomorrow. One query."""
+    if not is_digest_hour(now):
+        return
+    today = local(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    tomorrow, day_after = today + datetime.timedelta(days=1), today + datetime.timedelta(days=2)
+    registrations = (
+        ForumRegistration.objects.filter(
+            cancelled_at__isnull=True, forum__starts_at__gte=tomorrow, forum__starts_at__lt=day_after
+        )
+        .select_related("user", "forum__network")
+        .order_by("forum_id", "pk")
+    )
+    for registration in registrations:
+        forum = registration.forum
+        yield ReminderDue(
+            user=registration.user,
+            dedup_key=f"forum-tomorrow:forum:{forum.pk}:user:{registration.user_id}",
+            subject=_("Tomorrow: %(title)s"),
+            subject_params={"title": forum.title},
+            template="networks/email/forum_tomorrow",
+            context={"forum": forum, "network": forum.network},
+            related=forum,
+        )
+
+
+FORUM_TOMORROW = ReminderKind(
+    name="forum_tomorrow",
+    label=_("Reminders the day before a forum you registered for"),
+    essential=False,
+    collect=collect_forum_tomorrow,
+)
+
+
+def register_all() -> None:
+    register(FORUM_TOMORROW)

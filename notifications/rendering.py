@@ -1,0 +1,59 @@
+"""Rendering an email in its recipient's language, and the signed unsubscribe links."""
+
+from django.conf import settings
+from django.core import signing
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from notifications.reminders import is_essential
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def unsubscribe_token(*, user_id: int, kind: str) -> str:
+    """A signed, non-expiring token naming one user and one kind (links in old emails keep working)."""
+    return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str]:
+    """Return ``(user_id, kind)``; raises ``signing.BadSignature`` for a forged or damaged token."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("k"), str):
+        raise signing.BadSignature("malformed unsubscribe token")
+    return data["u"], data["k"]
+
+
+def unsubscribe_url(*, user_id: int, kind: str) -> str:
+    path = reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=user_id, kind=kind)])
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def language_of(user) -> str:
+    language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def render_email(
+    *, user, kind: str, subject, template: str, context: dict | None = None, subject_params: dict | None = None
+) -> tuple[str, str, str]:
+    """Render ``(subject, text, html)`` for ``user`` in their preferred language.
+
+    ``template`` names ``<template>.txt`` and ``<template>.html``; both usually extend
+    ``notifications/email/base.txt|html``, which add the portal link, the support contact and,
+    for kinds that can be switched off, the unsubscribe link.
+    """
+    with translation.override(language_of(user)):
+        full_context = {
+            "user": user,
+            "portal_url": settings.PORTAL_BASE_URL.rstrip("/"),
+            "support": settings.SUPPORT_CONTACT,
+            "essential": is_essential(kind),
+            "unsubscribe_url": "" if is_essential(kind) else unsubscribe_url(user_id=user.pk, kind=kind),
+            **(context or {}),
+        }
+        subject_text = str(subject) % subject_params if subject_params else str(subject)
+        text = render_to_string(f"{template}.txt", full_context)
+        html = render_to_string(f"{template}.html", full_context)
+    # Header injection is impossible through Django's mail classes, but keep subjects one line.
+    return " ".join(subject_text.split())[:255], text, html
