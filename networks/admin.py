@@ -159,7 +159,7 @@ class DecisionOpenFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("open", _("Open")), ("done", _("Done"))]
+        return [("open", _("Not done yet")), ("done", _("Done"))]
 
     def queryset(self, request, queryset):
         if self.value() == "open":

@@ -78,7 +78,7 @@ class OutcomeForm(forms.Form):
         help_text=_("People who came without registering on the portal."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    minutes = forms.CharField(label=_("Meeting minutes"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
 
     def __init__(self, *args, forum, **kwargs):
         super().__init__(*args, **kwargs)
