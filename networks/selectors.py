@@ -104,8 +104,8 @@ def _count(queryset, group_by):
 
 def network_health(now=None, months=6):
     """Per network: members, forums in the last 90 days, open and overdue decisions
-    (annotated), and ``attendance``: a list of ``(month, people)`` for the last ``months``
-    months. Two queries."""
+    (annotated), and ``attendance``: a list of ``(first day of month, people)`` for the last
+    ``months`` months; plus the district's totals by month. Two queries."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     since = now - datetime.timedelta(days=HEALTH_WINDOW_DAYS)
@@ -139,9 +139,10 @@ def network_health(now=None, months=6):
     for network_id, starts_at, attended, walk_ins in forums:
         key = (network_id, timezone.localtime(starts_at).strftime("%Y-%m"))
         totals[key] = totals.get(key, 0) + attended + walk_ins
+    months_as_dates = [datetime.date.fromisoformat(f"{key}-01") for key in month_keys]
     for network in networks:
-        network.attendance = [(month, totals.get((network.pk, month), 0)) for month in month_keys]
-    district = [(month, sum(totals.get((n.pk, month), 0) for n in networks)) for month in month_keys]
+        network.attendance = [(m, totals.get((network.pk, key), 0)) for m, key in zip(months_as_dates, month_keys)]
+    district = [(m, sum(totals.get((n.pk, key), 0) for n in networks)) for m, key in zip(months_as_dates, month_keys)]
     return networks, district
 
 

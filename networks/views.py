@@ -274,7 +274,7 @@ def health(request):
         network.chart_id = f"network-{network.pk}"
     context = {
         "networks": networks,
-        "district_chart": charts.bars(district, width=560, height=200, labels=True),
+        "district_chart": charts.bars(district, width=360, height=200, labels=True),
         "window_days": selectors.HEALTH_WINDOW_DAYS,
     }
     return render(request, "networks/health.html", context)

@@ -119,3 +119,21 @@ def test_resident_registers_and_the_coordinators_decision_is_public(
     assert_fits_phone(public_page)
     screenshot(public_page, "08-public-forum-page")
     public_page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_sees_network_health_with_an_attendance_chart(live_server, phone_page, screenshot, staff):
+    network = Network.objects.get(dong=DongFactory(name="풍암동"))
+    now = timezone.now()
+    for weeks_ago, walk_ins in [(1, 12), (5, 8), (9, 15), (14, 6)]:
+        forum = ForumFactory(network=network, starts_at=now - datetime.timedelta(weeks=weeks_ago))
+        Forum.objects.filter(pk=forum.pk).update(walk_in_count=walk_ins, attendance_recorded_at=now)
+    Network.objects.get(dong=DongFactory(name="동천동"))
+
+    login(phone_page, live_server, staff.email)
+    phone_page.goto(f"{live_server.url}/networks/health/")
+    assert phone_page.locator("svg[role=img]").count() == 3
+    assert phone_page.get_by_test_id("health-row").count() == 2
+    assert_fits_phone(phone_page)
+    screenshot(phone_page, "01-health-phone")
