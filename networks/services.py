@@ -217,13 +217,21 @@ def register(*, forum: Forum, user, group: CommunityGroup | None = None) -> Foru
 
     The forum row is locked (``SELECT ... FOR UPDATE``) before the active registrations are
     counted, so concurrent registrations queue up and the capacity is never exceeded.
-    Raises ``RegistrationClosed``, ``AlreadyRegistered`` or ``ForumFull``.
+    A forum not open to all takes only representatives registering for a member group.
+    Raises ``RegistrationClosed``, ``AlreadyRegistered``, ``ForumFull`` or a ``ValidationError``.
     """
     locked = Forum.objects.select_for_update().get(pk=forum.pk)
     if locked.has_started:
         raise RegistrationClosed()
     if group is not None and group.representative_id != user.pk:
         raise ValidationError(_("You can only register on behalf of a group you represent."), code="not_your_group")
+    if not locked.open_to_all and (
+        group is None or not NetworkMembership.objects.filter(network_id=locked.network_id, group=group).exists()
+    ):
+        raise ValidationError(
+            _("This forum is for the network's member groups: register on behalf of your member group."),
+            code="members_only",
+        )
     active = ForumRegistration.objects.filter(forum=locked, cancelled_at__isnull=True)
     if active.filter(user=user).exists():
         raise AlreadyRegistered()

@@ -27,6 +27,8 @@ def network_list(request):
         "dong_networks": [n for n in networks if n.kind == Network.Kind.DONG],
         "regional_networks": [n for n in networks if n.kind == Network.Kind.REGIONAL],
     }
+    if request.user.is_authenticated:
+        context["coordinated"] = request.user.coordinated_networks.order_by("name")
     return render(request, "networks/list.html", context)
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from networks import services
-from networks.models import ForumRegistration
+from networks.models import ForumRegistration, Network
 from networks.tests.factories import DecisionFactory, ForumRegistrationFactory, PastForumFactory
 from tests.factories import CommunityGroupFactory, ForumFactory
 
@@ -26,6 +26,17 @@ def test_a_resident_registers_for_a_forum_on_behalf_of_her_group(resident):
 def test_a_resident_cannot_register_on_behalf_of_someone_elses_group(resident, other_resident):
     with pytest.raises(ValidationError):
         services.register(forum=ForumFactory(), user=resident, group=other_resident.represented_groups.get())
+
+
+@pytest.mark.django_db
+def test_a_members_only_forum_takes_only_member_groups(resident, other_resident):
+    member_group = resident.represented_groups.get()
+    forum = ForumFactory(network=Network.objects.get(dong=member_group.dong), open_to_all=False)
+    with pytest.raises(ValidationError):
+        services.register(forum=forum, user=other_resident, group=other_resident.represented_groups.get())
+    with pytest.raises(ValidationError):
+        services.register(forum=forum, user=resident)
+    assert services.register(forum=forum, user=resident, group=member_group).group == member_group
 
 
 @pytest.mark.django_db
