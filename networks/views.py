@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from networks import access, charts, selectors, services
-from networks.calendar import forums_calendar
 from networks.forms import AddGroupForm, DecisionForm, ForumForm, OutcomeForm, RegistrationForm
+from networks.ical import forums_calendar
 from networks.models import CommunityGroup, Network
 
 # --- Public pages -----------------------------------------------------------------------------

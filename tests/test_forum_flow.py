@@ -86,6 +86,11 @@ def test_resident_registers_and_the_coordinators_decision_is_public(
         viewport={"width": 375, "height": 812}, locale="ko-KR", timezone_id="Asia/Seoul"
     ).new_page()
     login(coordinator_page, live_server, coordinator.email)
+    coordinator_page.goto(f"{live_server.url}/networks/{network.pk}/forums/new/")
+    coordinator_page.get_by_test_id("save-forum").click()
+    coordinator_page.locator("#error-summary").wait_for()
+    assert_fits_phone(coordinator_page)
+    screenshot(coordinator_page, "06a-schedule-form-errors")
     coordinator_page.goto(f"{live_server.url}/networks/forums/{forum.pk}/")
     coordinator_page.get_by_test_id("record-outcome").click()
     coordinator_page.check(f"input[name=attended][value='{registration.pk}']")
@@ -98,7 +103,7 @@ def test_resident_registers_and_the_coordinators_decision_is_public(
     coordinator_page.get_by_test_id("add-decision").click()
     coordinator_page.get_by_test_id("decision").first.wait_for()
     assert_fits_phone(coordinator_page)
-    screenshot(coordinator_page, "06-coordinator-recorded")
+    screenshot(coordinator_page, "06b-coordinator-recorded")
     coordinator_page.context.close()
 
     decision = Decision.objects.get(forum=forum)
