@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from networks import services
-from networks.models import CommunityGroup, Network
+from networks.models import CommunityGroup, ForumRegistration, Network
 from networks.tests.factories import DecisionFactory, RegionalNetworkFactory
 from tests.factories import DongFactory, ForumFactory, RegionFactory, UserFactory
 
@@ -68,3 +68,24 @@ def test_health_page_query_count_does_not_grow_with_networks(client, staff, djan
         build_community(20)
     with django_assert_max_num_queries(small):
         client.get(reverse("networks:health"))
+
+
+def test_my_registrations_query_count_does_not_grow_with_registrations(client, resident):
+    client.force_login(resident)
+    ForumRegistration.objects.create(forum=ForumFactory(), user=resident)
+    url = reverse("networks:my_registrations")
+    one = count_queries(client, url)
+    for _ in range(15):
+        ForumRegistration.objects.create(forum=ForumFactory(), user=resident, group=resident.represented_groups.get())
+    assert count_queries(client, url) == one
+
+
+def test_forum_page_query_count_does_not_grow_with_registrations_and_decisions(client, staff, started_forum):
+    client.force_login(staff)
+    url = reverse("networks:forum", args=[started_forum.pk])
+    DecisionFactory(forum=started_forum)
+    few = count_queries(client, url)
+    for _ in range(10):
+        DecisionFactory(forum=started_forum)
+        ForumRegistration.objects.create(forum=started_forum, user=UserFactory())
+    assert count_queries(client, url) == few
