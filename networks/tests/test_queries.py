@@ -1,4 +1,5 @@
-"""Query counts of the public list and network pages stay the same at 10 and 1,000 groups."""
+"""Query counts of the public and list pages stay the same however many groups, registrations
+and decisions there are."""
 
 import pytest
 from django.db import connection
