@@ -9,10 +9,11 @@ Membership rules:
   memberships), which no resync ever removes.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -72,12 +73,10 @@ def ensure_dong_network(*, dong: Dong) -> Network:
     """Return the dong's network, creating it (named after the dong) if it does not exist."""
     network = Network.objects.filter(kind=Network.Kind.DONG, dong=dong).first()
     if network is None:
-        network = Network.objects.create(
-            kind=Network.Kind.DONG,
-            district_id=dong.district_id,
-            dong=dong,
-            name=gettext("%(dong)s village network") % {"dong": dong.name},
-        )
+        # The name is stored data: write it in the site's language, not the current visitor's.
+        with translation.override(settings.LANGUAGE_CODE):
+            name = gettext("%(dong)s village network") % {"dong": dong.name}
+        network = Network.objects.create(kind=Network.Kind.DONG, district_id=dong.district_id, dong=dong, name=name)
     return network
 
 

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from networks import services
 from networks.models import Network, NetworkMembership
@@ -17,6 +18,13 @@ def test_a_new_dong_gets_its_dong_network():
     dong = DongFactory(name="풍암동")
     network = Network.objects.get(kind=Network.Kind.DONG, dong=dong)
     assert network.district == dong.district
+
+
+def test_the_dong_networks_name_is_written_in_the_sites_language_whoever_creates_it(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("ko"):
+        dong = DongFactory(name="금호1동")
+    assert Network.objects.get(dong=dong).name == "금호1동 village network"
 
 
 def test_saving_a_dong_again_does_not_create_a_second_network():
