@@ -1,6 +1,21 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from networks.models import CommunityGroup, District, Dong, Forum, GroupMember, Network, NetworkMembership, Region
+from networks import services
+from networks.models import (
+    CommunityGroup,
+    Decision,
+    District,
+    Dong,
+    Forum,
+    ForumRegistration,
+    GroupMember,
+    Network,
+    NetworkMembership,
+    Region,
+)
 
 
 @admin.register(District)
@@ -48,9 +63,19 @@ class CommunityGroupAdmin(admin.ModelAdmin):
 
 
 class NetworkMembershipInline(admin.TabularInline):
+    """Groups by place are listed read-only; staff add groups by hand to regional networks."""
+
     model = NetworkMembership
     extra = 0
+    fields = ["group", "source", "joined_at"]
+    readonly_fields = ["source", "joined_at"]
     autocomplete_fields = ["group"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a membership is added or removed, never edited
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and obj.kind == Network.Kind.REGIONAL and super().has_add_permission(request, obj)
 
 
 @admin.register(Network)
@@ -61,6 +86,60 @@ class NetworkAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     autocomplete_fields = ["dong", "region", "coordinators"]
     inlines = [NetworkMembershipInline]
+    actions = ["resync_memberships"]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not NetworkMembership:
+            return super().save_formset(request, form, formset, change)
+        network = form.instance
+        memberships = formset.save(commit=False)
+        for membership in memberships:
+            services.add_group_to_network(network=network, group=membership.group)
+        for membership in formset.deleted_objects:
+            try:
+                services.remove_group_from_network(network=network, group=membership.group)
+            except ValidationError as error:
+                messages.warning(request, f"{membership.group}: {' '.join(error.messages)}")
+
+    @admin.action(description=_("Resync automatic memberships of every network"))
+    def resync_memberships(self, request, queryset):
+        count = services.resync_all()
+        message = ngettext("%(count)d network resynced.", "%(count)d networks resynced.", count) % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(NetworkMembership)
+class NetworkMembershipAdmin(admin.ModelAdmin):
+    list_display = ["group", "network", "source", "joined_at"]
+    list_filter = ["source", "network__kind", "network"]
+    list_select_related = ["group", "network"]
+    search_fields = ["group__name", "network__name"]
+
+    def has_add_permission(self, request):
+        return False  # add groups on the network's page, through the service
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ForumRegistrationInline(admin.TabularInline):
+    model = ForumRegistration
+    extra = 0
+    fields = ["user", "group", "registered_at", "cancelled_at", "attended"]
+    readonly_fields = ["user", "group", "registered_at", "cancelled_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # registrations go through the capacity-checking service
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    extra = 0
+    fields = ["text", "owner", "due_date", "done_at"]
 
 
 @admin.register(Forum)
@@ -70,4 +149,30 @@ class ForumAdmin(admin.ModelAdmin):
     list_select_related = ["network"]
     search_fields = ["title", "network__name"]
     autocomplete_fields = ["network", "organiser"]
+    readonly_fields = ["attendance_recorded_at"]
     date_hierarchy = "starts_at"
+    inlines = [ForumRegistrationInline, DecisionInline]
+
+
+class DecisionOpenFilter(admin.SimpleListFilter):
+    title = _("follow-up")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Not done yet")), ("done", _("Done"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(done_at__isnull=True)
+        if self.value() == "done":
+            return queryset.filter(done_at__isnull=False)
+        return queryset
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "forum", "owner", "due_date", "done_at"]
+    list_filter = [DecisionOpenFilter, "forum__network"]
+    list_select_related = ["forum"]
+    search_fields = ["text", "owner", "forum__title"]
+    autocomplete_fields = ["forum"]

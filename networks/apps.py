@@ -7,6 +7,6 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Community and networks")
 
     def ready(self):
-        from networks import reminders
+        from networks import reminders, signals  # noqa: F401 - signals connects the membership receivers
 
         reminders.register_all()

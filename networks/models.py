@@ -3,7 +3,8 @@ their public forums. This app imports no other domain app."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -115,6 +116,17 @@ class GroupMember(models.Model):
         return f"{self.name} ({self.role})" if self.role else self.name
 
 
+class NetworkQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        """Networks whose forums ``user`` may schedule and edit: staff and mentors manage
+        every network, a coordinator only the networks they coordinate."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff or user.is_mentor:
+            return self.all()
+        return self.filter(coordinators=user)
+
+
 class Network(models.Model):
     """A dong network (one per dong) or a regional network (one or more per region)."""
 
@@ -146,6 +158,8 @@ class Network(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = NetworkQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("network")
         verbose_name_plural = _("networks")
@@ -163,6 +177,15 @@ class Network(models.Model):
 
     def __str__(self):
         return self.name
+
+    def is_managed_by(self, user) -> bool:
+        """Whether ``user`` may schedule and edit this network's forums and members.
+        Costs one query for a coordinator check (none for staff, one for the mentor profile)."""
+        if not user.is_authenticated:
+            return False
+        if user.is_staff or user.is_mentor:
+            return True
+        return self.coordinators.filter(pk=user.pk).exists()
 
 
 class NetworkMembership(models.Model):
@@ -188,6 +211,29 @@ class NetworkMembership(models.Model):
         return f"{self.group} → {self.network}"
 
 
+class ForumQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        """Forums that have not started yet, soonest first."""
+        return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def past(self, now=None):
+        """Forums that have started, latest first."""
+        return self.filter(starts_at__lt=now or timezone.now()).order_by("-starts_at")
+
+    def with_counts(self):
+        """Annotate ``registered_count`` (active registrations), ``attended_count`` and
+        ``support_visit_count`` (mentors' visits linked to the forum, by reverse relation)."""
+        return self.annotate(
+            registered_count=Count("registrations", filter=Q(registrations__cancelled_at__isnull=True), distinct=True),
+            attended_count=Count(
+                "registrations",
+                filter=Q(registrations__cancelled_at__isnull=True, registrations__attended=True),
+                distinct=True,
+            ),
+            support_visit_count=Count("support_visits", distinct=True),
+        )
+
+
 class Forum(models.Model):
     """A public forum (공론장) or meeting of a network."""
 
@@ -208,22 +254,44 @@ class Forum(models.Model):
         verbose_name=_("organiser"),
     )
     minutes = models.TextField(_("minutes"), blank=True)
+    walk_in_count = models.PositiveIntegerField(
+        _("walk-in attendees"), default=0, help_text=_("People who came without registering on the portal.")
+    )
+    attendance_recorded_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ForumQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("forum")
         verbose_name_plural = _("forums")
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["network", "starts_at"], name="forum_network_start_idx")]
+        indexes = [
+            models.Index(fields=["network", "starts_at"], name="forum_network_start_idx"),
+            models.Index(fields=["starts_at"], name="forum_start_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")), name="forum_ends_after_start"
             ),
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="forum_capacity_positive"),
         ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def total_attendance(self) -> int | None:
+        """Registered residents marked present plus walk-ins; ``None`` until attendance is
+        recorded. Needs ``with_counts()``."""
+        if self.attendance_recorded_at is None:
+            return None
+        return self.attended_count + self.walk_in_count
 
 
 class ForumRegistration(models.Model):
@@ -264,6 +332,11 @@ class ForumRegistration(models.Model):
         return f"{self.user} @ {self.forum}"
 
 
+class DecisionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+
 class Decision(models.Model):
     """A decision a forum took, with an owner and a due date, followed up until done."""
 
@@ -274,10 +347,17 @@ class Decision(models.Model):
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         ordering = ["forum", "due_date", "id"]
+        indexes = [models.Index(fields=["forum"], condition=Q(done_at__isnull=True), name="decision_open_idx")]
 
     def __str__(self):
         return self.text[:60]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due_date is not None and self.due_date < timezone.localdate()

@@ -77,6 +77,19 @@ class NetworkFactory(factory.django.DjangoModelFactory):
     district = factory.SelfAttribute("dong.district")
     name = factory.LazyAttribute(lambda o: f"{o.dong.name} 마을네트워크")
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A dong's network is created with the dong (networks.signals): reuse that row.
+        dong = kwargs.get("dong")
+        if kwargs.get("kind", Network.Kind.DONG) == Network.Kind.DONG and dong is not None:
+            existing = model_class.objects.filter(kind=Network.Kind.DONG, dong=dong).first()
+            if existing is not None:
+                for name, value in kwargs.items():
+                    setattr(existing, name, value)
+                existing.save()
+                return existing
+        return super()._create(model_class, *args, **kwargs)
+
 
 class ForumFactory(factory.django.DjangoModelFactory):
     class Meta:

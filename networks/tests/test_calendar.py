@@ -1,0 +1,50 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from django.urls import reverse
+
+from networks.models import Network
+from tests.factories import DongFactory, ForumFactory
+
+SEOUL = ZoneInfo("Asia/Seoul")
+pytestmark = pytest.mark.django_db
+
+
+def events(response):
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    return {str(event["uid"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_the_network_feed_gives_the_forum_in_seoul_time(client, network):
+    # 19:00 in Seoul is 10:00 UTC
+    starts_at = datetime.datetime(2030, 3, 14, 10, 0, tzinfo=datetime.UTC)
+    forum = ForumFactory(network=network, title="봄맞이 공론장", starts_at=starts_at, place="양동 주민센터")
+    found = events(client.get(reverse("networks:calendar", args=[network.pk])))
+    event = found[f"forum-{forum.pk}@127.0.0.1"]
+    start = event.decoded("dtstart")
+    assert start == starts_at
+    assert (start.astimezone(SEOUL).hour, start.astimezone(SEOUL).minute) == (19, 0)
+    assert event["dtstart"].params["TZID"] == "Asia/Seoul"
+    assert event.decoded("dtend") - start == datetime.timedelta(hours=2)
+    assert "봄맞이 공론장" in str(event["summary"]) and str(event["location"]) == "양동 주민센터"
+
+
+def test_the_feed_lists_only_its_networks_forums_and_uids_are_stable(client, network):
+    mine = ForumFactory(network=network)
+    other = ForumFactory(network=Network.objects.get(dong=DongFactory()))
+    url = reverse("networks:calendar", args=[network.pk])
+    first = set(events(client.get(url)))
+    mine.title = "제목 변경"
+    mine.save()
+    assert set(events(client.get(url))) == first == {f"forum-{mine.pk}@127.0.0.1"}
+    everything = events(client.get(reverse("networks:calendar_all")))
+    assert {f"forum-{mine.pk}@127.0.0.1", f"forum-{other.pk}@127.0.0.1"} <= set(everything)
+
+
+def test_the_feed_carries_a_seoul_timezone_definition(client, network):
+    ForumFactory(network=network)
+    calendar = icalendar.Calendar.from_ical(client.get(reverse("networks:calendar_all")).content)
+    assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Asia/Seoul"]
