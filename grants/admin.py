@@ -230,7 +230,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("group__representative")
+            # Set here in full: the changelist skips list_select_related once a queryset has any.
+            .select_related("group__dong", "group__representative", "round", "field")
             .annotate(
                 round_assignment=FilteredRelation(
                     "group__mentor_assignments", condition=Q(group__mentor_assignments__round=F("round"))
