@@ -35,9 +35,7 @@ def exported_round(db):
 
 def post_export(client, round_, field, export_format):
     filters = f"round__id__exact={round_.pk}&field__id__exact={field.pk}"
-    return client.post(
-        reverse("admin:grants_application_export"), {"filters": filters, "export_format": export_format}
-    )
+    return client.post(reverse("admin:grants_application_export"), {"filters": filters, "export_format": export_format})
 
 
 @pytest.mark.django_db
