@@ -193,7 +193,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         ),
         (
             _("Money and decision"),
-            {"fields": ["requested_amount", "awarded_amount", "decision_note", "submitted_at", "decided_at"]},
+            {"fields": ["requested_display", "awarded_display", "decision_note", "submitted_at", "decided_at"]},
         ),
     ]
     readonly_fields = [
@@ -209,8 +209,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         "schedule",
         "expected_outcomes",
         "resident_participation",
-        "requested_amount",
-        "awarded_amount",
+        "requested_display",
+        "awarded_display",
         "decision_note",
         "submitted_at",
         "decided_at",
@@ -331,7 +331,10 @@ class ApplicationAdmin(admin.ModelAdmin):
         can_decide = self.has_decide_permission(request)
         targets = workflow.allowed_targets(application.status, workflow.STAFF) if can_decide else []
         actions = [
-            {"action": admin_views.TARGET_ACTIONS[target], "label": workflow.PHASES[target].staff_label}
+            {
+                "action": admin_views.TARGET_ACTIONS[target],
+                "label": admin_views.ACTION_LABELS[admin_views.TARGET_ACTIONS[target]],
+            }
             for target in targets
             if target in admin_views.TARGET_ACTIONS
         ]
@@ -373,7 +376,12 @@ class ApplicationAdmin(admin.ModelAdmin):
         for application in queryset:
             raw = request.POST.get(f"amount_{application.pk}", "").replace(",", "").strip()
             awards.append((application, int(raw) if raw.isdigit() else None))
-        self._report(request, services.applications_approve_bulk(awards=awards, by=request.user), _("approved"))
+        results = services.applications_approve_bulk(awards=awards, by=request.user)
+        self._report(
+            request,
+            results,
+            lambda n: ngettext("%(count)d application approved.", "%(count)d applications approved.", n),
+        )
         return None
 
     @admin.action(description=_("Reject selected applications…"), permissions=["decide"])
@@ -387,7 +395,9 @@ class ApplicationAdmin(admin.ModelAdmin):
             call=lambda application, text: services.application_reject(
                 application=application, reason=text, by=request.user
             ),
-            done=_("rejected"),
+            success_message=lambda n: ngettext(
+                "%(count)d application rejected.", "%(count)d applications rejected.", n
+            ),
         )
 
     @admin.action(description=_("Ask for changes to selected applications…"), permissions=["decide"])
@@ -401,10 +411,12 @@ class ApplicationAdmin(admin.ModelAdmin):
             call=lambda application, text: services.application_request_changes(
                 application=application, note=text, by=request.user
             ),
-            done=_("sent back for changes"),
+            success_message=lambda n: ngettext(
+                "%(count)d application sent back for changes.", "%(count)d applications sent back for changes.", n
+            ),
         )
 
-    def _bulk_with_text(self, request, queryset, *, action, title, field_label, call, done):
+    def _bulk_with_text(self, request, queryset, *, action, title, field_label, call, success_message):
         text = request.POST.get("text", "").strip()
         if "apply" not in request.POST or not text:
             if "apply" in request.POST:
@@ -418,17 +430,13 @@ class ApplicationAdmin(admin.ModelAdmin):
                 results.append((application, " ".join(error.messages)))
             else:
                 results.append((application, None))
-        self._report(request, results, done)
+        self._report(request, results, success_message)
         return None
 
-    def _report(self, request, results, done):
+    def _report(self, request, results, success_message):
         succeeded = [application for application, error in results if error is None]
         if succeeded:
-            messages.success(
-                request,
-                ngettext("%(count)d application %(done)s.", "%(count)d applications %(done)s.", len(succeeded))
-                % {"count": len(succeeded), "done": done},
-            )
+            messages.success(request, success_message(len(succeeded)) % {"count": len(succeeded)})
         for application, error in results:
             if error is not None:
                 messages.error(request, _("Refused “%(title)s”: %(reason)s") % {"title": application, "reason": error})

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from grants import exports, services, workflow
@@ -74,6 +75,15 @@ DECISIONS = {
         RequestChangesForm,
         lambda a, d, by: services.application_request_changes(application=a, note=d["note"], by=by),
     ),
+}
+
+# The button label of each decision on the change page.
+ACTION_LABELS = {
+    "screening": gettext_lazy("Start screening"),
+    "pass_screening": gettext_lazy("Send to review"),
+    "approve": gettext_lazy("Approve"),
+    "reject": gettext_lazy("Reject"),
+    "request_changes": gettext_lazy("Ask for changes"),
 }
 
 # Which decision form a workflow target maps to on the change page.
