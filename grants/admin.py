@@ -10,12 +10,16 @@ decision panel, e.g. the mentor's coaching visits for the application's group.
 
 from functools import partial, update_wrapper
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Avg, F, FilteredRelation, OuterRef, Q, Subquery
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -53,17 +57,83 @@ class FieldAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+def fields_except_totals(model) -> list[str]:
+    """Every column but the awarded totals, which only ``application_approve`` writes (with a
+    conditional UPDATE): saving a form must never write back a total it read earlier."""
+    return [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "awarded_total"]
+
+
+class GrantRoundForm(forms.ModelForm):
+    class Meta:
+        model = GrantRound
+        fields = [
+            "district",
+            "year",
+            "title",
+            "description",
+            "opens_at",
+            "closes_at",
+            "budget",
+            "target_groups",
+            "min_group_size",
+            "max_per_group",
+            "min_self_contribution_percent",
+            "draft_reminder_days",
+            "changes_reminder_after_days",
+            "review_waiting_days",
+            "visit_overdue_days",
+        ]
+
+    def clean_budget(self):
+        budget = self.cleaned_data["budget"]
+        if self.instance.pk:
+            awarded = GrantRound.objects.values_list("awarded_total", flat=True).get(pk=self.instance.pk)
+            if budget < awarded:
+                raise forms.ValidationError(
+                    _("The budget cannot be less than the %(awarded)s KRW already awarded.") % {"awarded": krw(awarded)}
+                )
+        return budget
+
+
+class FieldEnvelopeForm(forms.ModelForm):
+    class Meta:
+        model = FieldEnvelope
+        fields = ["field", "amount"]
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        awarded = self.instance.awarded_total if self.instance.pk else 0
+        if amount is not None and amount < awarded:
+            raise forms.ValidationError(
+                _("The envelope cannot be less than the %(awarded)s KRW already awarded.") % {"awarded": krw(awarded)}
+            )
+        return amount
+
+
+class FieldEnvelopeFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.awarded_total:
+                raise forms.ValidationError(_("A field with awards cannot be removed from the round."))
+
+
 class FieldEnvelopeInline(admin.TabularInline):
     model = FieldEnvelope
+    form = FieldEnvelopeForm
+    formset = FieldEnvelopeFormSet
     extra = 0
     readonly_fields = ["awarded_total"]
     autocomplete_fields = ["field"]
 
 
 class CriterionInline(admin.TabularInline):
+    """The round's scoring rubric, edited on the round."""
+
     model = Criterion
     extra = 0
     fields = ["order", "name", "weight", "max_score", "description"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
 @admin.register(GrantRound)
@@ -71,8 +141,27 @@ class GrantRoundAdmin(admin.ModelAdmin):
     list_display = ["title", "year", "opens_at", "closes_at", "budget_display", "awarded_display", "target_groups"]
     list_filter = ["district", "year"]
     search_fields = ["title"]
+    form = GrantRoundForm
     inlines = [FieldEnvelopeInline, CriterionInline]
     change_form_template = "admin/grants/grantround/change_form.html"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=fields_except_totals(GrantRound))
+        else:
+            obj.save()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not FieldEnvelope:
+            return super().save_formset(request, form, formset, change)
+        for envelope in formset.save(commit=False):
+            if envelope.pk:
+                envelope.save(update_fields=fields_except_totals(FieldEnvelope))
+            else:
+                envelope.save()
+        for envelope in formset.deleted_objects:
+            envelope.delete()
+        return None
 
     @admin.display(description=_("budget (KRW)"), ordering="budget")
     def budget_display(self, obj):
@@ -174,7 +263,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "status",
         "average_score_display",
         "mentor_display",
-        "submitted_at",
+        "submitted_date",
     ]
     list_display_links = ["title_display"]
     list_filter = ["round", "field", "group__dong", "group__dong__region", "status", "group__kind"]
@@ -264,6 +353,10 @@ class ApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=_("mentor"), ordering="mentor_name")
     def mentor_display(self, obj):
         return obj.mentor_name or "—"
+
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted_date(self, obj):
+        return date_format(timezone.localtime(obj.submitted_at), "Y-m-d") if obj.submitted_at else "—"
 
     @admin.display(description=_("representative"))
     def representative(self, obj):

@@ -88,3 +88,42 @@ def test_staff_approve_an_application_and_the_resident_sees_it(live_server, desk
         assert label in body or re.search(r"선정", body), body
     screenshot(page, "05-resident-sees-approval")
     assert Application.objects.filter(status=workflow.APPROVED).count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_bulk_approve_from_the_list_and_see_the_budget_and_ranking(live_server, desktop_page, screenshot, staff):
+    from grants import services
+    from grants.tests.factories import CriterionFactory
+    from grants.tests.helpers import in_review_applications
+
+    page = desktop_page
+    round_ = GrantRoundFactory(budget=5_000_000, target_groups=3)
+    climate = FieldFactory(name="기후환경")
+    FieldEnvelopeFactory(round=round_, field=climate, amount=4_000_000)
+    applications = in_review_applications(round_=round_, field=climate, count=3, requested=2_000_000)
+    criterion = CriterionFactory(round=round_, name="공공성", weight=2)
+    for application, value in zip(applications, [6, 9, 3]):
+        services.review_score(application=application, reviewer=staff, values={criterion.pk: value})
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/grants/application/")
+    page.fill("input[name=username]", staff.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    page.click("#action-toggle")
+    page.select_option("select[name=action]", "approve_selected")
+    page.click("button[name=index]")
+    page.wait_for_load_state()
+    screenshot(page, "01-bulk-approve-amounts")
+    page.locator("form button.default").click()
+    page.wait_for_load_state()
+    screenshot(page, "02-bulk-approve-report")
+    assert page.locator(".messagelist .error").count() == 1  # the third is over the envelope
+    assert Application.objects.filter(status=workflow.APPROVED).count() == 2
+
+    page.goto(f"{live_server.url}/admin/grants/application/ranking/?round={round_.pk}")
+    screenshot(page, "03-ranking")
+    page.goto(f"{live_server.url}/admin/grants/grantround/{round_.pk}/change/")
+    assert page.locator('[data-testid="budget-funded"]').inner_text().startswith("2 / 3")
+    screenshot(page, "04-round-budget")

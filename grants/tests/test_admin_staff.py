@@ -25,6 +25,9 @@ CHANGELIST_QUERIES = 8
 # Session, user, the application (for the panel and for the form), the access-log insert and
 # one query per inline (budget lines, attachments, consents, status history, reviews).
 CHANGE_PAGE_QUERIES = 11
+# The admin index (its budget panel: rounds, then envelopes, per-field and per-dong totals for
+# each of the latest two rounds) and the committee ranking.
+INDEX_AND_RANKING_QUERIES = 12
 
 
 def change_url(application):
@@ -325,3 +328,113 @@ def test_change_page_queries_do_not_grow_with_the_application_or_the_round(
         large = client.get(change_url(application))
 
     assert small.status_code == large.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_higher_app_can_contribute_a_read_only_panel_to_the_application_page(client, staff, monkeypatch):
+    from django.contrib import admin
+
+    application = make_in_review()
+    model_admin = admin.site._registry[Application]
+    monkeypatch.setattr(
+        model_admin,
+        "extra_panels",
+        [lambda request, app: f'<div data-testid="contributed">visits of {app.group_id}</div>'],
+    )
+    client.force_login(staff)
+
+    content = client.get(change_url(application)).content.decode()
+
+    assert f'<div data-testid="contributed">visits of {application.group_id}</div>' in content
+
+
+@pytest.mark.django_db
+def test_an_export_file_is_only_for_the_staff_member_who_asked_for_it(client, staff):
+    from django.core.files.base import ContentFile
+
+    from grants.models import ExportJob
+
+    clerk = UserFactory(is_staff=True)
+    clerk.groups.add(Group.objects.get(name="reviewer"))
+    job = ExportJob.objects.create(requested_by=staff, status=ExportJob.Status.DONE)
+    job.file.save("x.csv", ContentFile(b"a,b"), save=True)
+    client.force_login(clerk)
+
+    assert client.get(reverse("admin:grants_exportjob_download", args=[job.pk])).status_code == 403
+    job.file.delete(save=False)
+
+
+@pytest.mark.django_db
+def test_index_and_ranking_queries_do_not_grow_with_the_number_of_applications(
+    client, staff, round_with_field, django_assert_max_num_queries
+):
+    round_, field = round_with_field
+    _populate(round_, field, 10)
+    client.force_login(staff)
+    pages = [reverse("admin:index"), reverse("admin:grants_application_ranking") + f"?round={round_.pk}"]
+
+    counts = []
+    for url in pages:
+        with django_assert_max_num_queries(INDEX_AND_RANKING_QUERIES) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    applications = _populate(round_, field, 300)
+    for application in applications[:50]:
+        Application.objects.filter(pk=application.pk).update(status=workflow.APPROVED, awarded_amount=1000)
+    for url, small in zip(pages, counts):
+        with django_assert_max_num_queries(small):
+            assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_saving_the_round_page_never_writes_back_a_stale_awarded_total(rf, staff, round_with_field):
+    from django.contrib import admin
+
+    from grants import services
+
+    round_, field = round_with_field
+    application = make_in_review(round=round_, field=field, requested_amount=2_000_000)
+    stale = GrantRound.objects.get(pk=round_.pk)  # what the admin loaded before the approval
+    services.application_approve(application=application, amount=2_000_000, by=staff)
+    stale.title = "제목 변경"
+    request = rf.post("/")
+    request.user = staff
+
+    admin.site._registry[GrantRound].save_model(request, stale, form=None, change=True)
+
+    fresh = GrantRound.objects.get(pk=round_.pk)
+    assert (fresh.title, fresh.awarded_total) == ("제목 변경", 2_000_000)
+
+
+@pytest.mark.django_db
+def test_the_round_budget_cannot_be_set_below_what_is_awarded(client, staff, round_with_field):
+    from grants import services
+
+    round_, field = round_with_field
+    application = make_in_review(round=round_, field=field, requested_amount=2_000_000)
+    services.application_approve(application=application, amount=2_000_000, by=staff)
+    client.force_login(staff)
+    url = reverse("admin:grants_grantround_change", args=[round_.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: ("" if value is None else value)
+        for name, value in form.initial.items()
+        if name not in ("fields", "draft_reminder_days")
+    }
+    data.update(
+        budget=1_000_000,
+        draft_reminder_days="7,3,1",
+        opens_at_0=round_.opens_at.strftime("%Y-%m-%d"),
+        opens_at_1="00:00:00",
+        closes_at_0=round_.closes_at.strftime("%Y-%m-%d"),
+        closes_at_1="00:00:00",
+        district=round_.district_id,
+    )
+    for prefix in ["envelopes", "criteria"]:
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200  # the form is shown again with the error
+    assert "budget" in response.context["adminform"].form.errors
+    assert GrantRound.objects.get(pk=round_.pk).budget == 100_000_000
