@@ -371,6 +371,11 @@ class ApplicationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # the record of a round is kept
 
+    def save_model(self, request, obj, form, change):
+        # Every field is read-only here: changes go through the decision services, and a full
+        # save of the row loaded for this request could undo a concurrent status change.
+        return None
+
     def has_decide_permission(self, request):
         return request.user.has_perm(admin_views.DECIDE_PERMISSION)
 

@@ -438,3 +438,29 @@ def test_the_round_budget_cannot_be_set_below_what_is_awarded(client, staff, rou
     assert response.status_code == 200  # the form is shown again with the error
     assert "budget" in response.context["adminform"].form.errors
     assert GrantRound.objects.get(pk=round_.pk).budget == 100_000_000
+
+
+@pytest.mark.django_db
+def test_screening_shows_the_checklist_and_staff_can_override_a_check_then_send_to_review(client, staff):
+    from grants.models import EligibilityOverride
+
+    application = make_in_review()
+    Application.objects.filter(pk=application.pk).update(status=workflow.SCREENING)
+    client.force_login(staff)
+
+    content = client.get(change_url(application)).content.decode()
+    assert 'data-testid="check-documents"' in content
+    assert 'data-testid="decide-pass_screening"' in content
+    refused = client.post(decide_url(application, "pass_screening"), {"note": ""}, follow=True)
+    assert Application.objects.get(pk=application.pk).status == workflow.SCREENING
+    assert any(m.level_tag == "error" for m in refused.context["messages"])
+
+    for check in EligibilityOverride.Check.values:
+        client.post(
+            reverse("admin:grants_application_eligibility", args=[application.pk]),
+            {"criterion": check, "passed": "1", "reason": "현장 확인"},
+        )
+    client.post(decide_url(application, "pass_screening"), {"note": ""})
+
+    assert EligibilityOverride.objects.filter(application=application, by=staff).count() == 6
+    assert Application.objects.get(pk=application.pk).status == workflow.IN_REVIEW
