@@ -127,3 +127,41 @@ def test_staff_bulk_approve_from_the_list_and_see_the_budget_and_ranking(live_se
     page.goto(f"{live_server.url}/admin/grants/grantround/{round_.pk}/change/")
     assert page.locator('[data-testid="budget-funded"]').inner_text().startswith("2 / 3")
     screenshot(page, "04-round-budget")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_reviewer_scores_an_application_but_sees_no_decision_buttons(live_server, desktop_page, screenshot):
+    from django.contrib.auth.models import Group
+
+    from grants.models import Review
+    from grants.tests.factories import CriterionFactory
+    from tests.factories import UserFactory
+
+    page = desktop_page
+    reviewer = UserFactory(email="reviewer@example.com", name="심사위원", is_staff=True)
+    reviewer.groups.add(Group.objects.get(name="reviewer"))
+    application = ApplicationFactory(
+        title="마을 돌봄 쉼터", status=workflow.IN_REVIEW, submitted_at=timezone.now(), requested_amount=3_000_000
+    )
+    public = CriterionFactory(round=application.round, name="공공성", weight=3, description="마을 전체에 도움이 되는가")
+    feasible = CriterionFactory(round=application.round, name="실현가능성", weight=1, max_score=5)
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/grants/application/{application.pk}/change/")
+    page.fill("input[name=username]", reviewer.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator('[data-testid="decide-approve"]').count() == 0
+    page.click('[data-testid="score-link"]')
+    page.wait_for_load_state()
+    page.get_by_label(re.compile("공공성")).fill("8")
+    page.get_by_label(re.compile("실현가능성")).fill("5")
+    screenshot(page, "01-score-form")
+    page.click("input[name=save_scores]")
+    page.wait_for_load_state()
+    screenshot(page, "02-scored")
+
+    review = Review.objects.get(application=application, reviewer=reviewer)
+    assert float(review.weighted_score) == 85.0
+    assert {s.criterion_id for s in review.scores.all()} == {public.pk, feasible.pk}
