@@ -132,15 +132,14 @@ def test_staff_bulk_approve_from_the_list_and_see_the_budget_and_ranking(live_se
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_reviewer_scores_an_application_but_sees_no_decision_buttons(live_server, desktop_page, screenshot):
-    from django.contrib.auth.models import Group
-
     from grants.models import Review
     from grants.tests.factories import CriterionFactory
+    from grants.tests.helpers import reviewer_group
     from tests.factories import UserFactory
 
     page = desktop_page
     reviewer = UserFactory(email="reviewer@example.com", name="심사위원", is_staff=True)
-    reviewer.groups.add(Group.objects.get(name="reviewer"))
+    reviewer.groups.add(reviewer_group())
     application = ApplicationFactory(
         title="마을 돌봄 쉼터", status=workflow.IN_REVIEW, submitted_at=timezone.now(), requested_amount=3_000_000
     )

@@ -31,3 +31,19 @@ def in_review_applications(*, round_, field, count: int, requested: int = 1_000_
 
 def make_in_review(**kwargs) -> Application:
     return ApplicationFactory(status=workflow.IN_REVIEW, submitted_at=timezone.now(), **kwargs)
+
+
+def reviewer_group():
+    """The "reviewer" group of migration 0003. Transactional tests flush the database (the
+    data migration's rows with it), so tests fetch the group through here."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("grants.migrations.0003_reviewer_group")
+    group, created = Group.objects.get_or_create(name=migration.REVIEWER_GROUP)
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="grants", codename__in=migration.REVIEWER_PERMISSIONS)
+        )
+    return group

@@ -1,14 +1,13 @@
 """The staff admin: who reaches it, what it records, and how many queries its pages cost."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from grants import workflow
 from grants.models import AccessLog, Application, BudgetLine, GrantRound, Review, StatusChange
 from grants.tests.factories import AttachmentFactory, CriterionFactory
-from grants.tests.helpers import in_review_applications, make_in_review
+from grants.tests.helpers import in_review_applications, make_in_review, reviewer_group
 from tests.factories import (
     AssignmentFactory,
     FieldEnvelopeFactory,
@@ -41,7 +40,7 @@ def decide_url(application, action):
 @pytest.fixture
 def reviewer(db):
     user = UserFactory(email="reviewer@example.com", name="심사위원", is_staff=True)
-    user.groups.add(Group.objects.get(name="reviewer"))
+    user.groups.add(reviewer_group())
     return user
 
 
@@ -355,7 +354,7 @@ def test_an_export_file_is_only_for_the_staff_member_who_asked_for_it(client, st
     from grants.models import ExportJob
 
     clerk = UserFactory(is_staff=True)
-    clerk.groups.add(Group.objects.get(name="reviewer"))
+    clerk.groups.add(reviewer_group())
     job = ExportJob.objects.create(requested_by=staff, status=ExportJob.Status.DONE)
     job.file.save("x.csv", ContentFile(b"a,b"), save=True)
     client.force_login(clerk)

@@ -10,14 +10,14 @@ from django.db import IntegrityError, transaction
 from grants import services
 from grants.models import Review, Score
 from grants.tests.factories import CriterionFactory
-from grants.tests.helpers import make_in_review
+from grants.tests.helpers import make_in_review, reviewer_group
 from tests.factories import UserFactory
 
 
 @pytest.fixture
 def reviewer(db):
     user = UserFactory(email="reviewer@example.com", name="심사위원", is_staff=True)
-    user.groups.add(Group.objects.get(name="reviewer"))
+    user.groups.add(reviewer_group())
     return user
 
 
@@ -103,3 +103,12 @@ def test_a_staff_member_without_the_scoring_permission_cannot_score(scored_setup
 
     with pytest.raises(PermissionDenied):
         services.review_score(application=application, reviewer=clerk, values={public.pk: 1, feasible.pk: 1})
+
+
+@pytest.mark.django_db
+def test_the_reviewer_group_from_the_migration_may_view_and_score_but_not_decide():
+    codenames = set(Group.objects.get(name="reviewer").permissions.values_list("codename", flat=True))
+
+    assert {"view_application", "view_attachment", "score_application"} <= codenames
+    assert "decide_application" not in codenames
+    assert not any(c.startswith(("add_", "change_", "delete_")) for c in codenames)
