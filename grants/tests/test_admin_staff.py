@@ -463,3 +463,28 @@ def test_screening_shows_the_checklist_and_staff_can_override_a_check_then_send_
 
     assert EligibilityOverride.objects.filter(application=application, by=staff).count() == 6
     assert Application.objects.get(pk=application.pk).status == workflow.IN_REVIEW
+
+
+@pytest.mark.django_db
+def test_access_log_and_export_lists_queries_do_not_grow(client, staff, django_assert_max_num_queries):
+    from grants.models import ExportJob
+
+    def add_rows(count):
+        applications = in_review_applications(round_=GrantRoundFactory(), field=FieldFactory(), count=count)
+        AccessLog.objects.bulk_create(
+            [AccessLog(user=staff, application=a, action=AccessLog.Action.VIEW) for a in applications]
+        )
+        ExportJob.objects.bulk_create([ExportJob(requested_by=staff) for _ in range(count)])
+
+    client.force_login(staff)
+    pages = [reverse("admin:grants_accesslog_changelist"), reverse("admin:grants_exportjob_changelist")]
+    add_rows(5)
+    small = []
+    for url in pages:
+        with django_assert_max_num_queries(10) as captured:
+            assert client.get(url).status_code == 200
+        small.append(len(captured))
+    add_rows(300)
+    for url, count in zip(pages, small):
+        with django_assert_max_num_queries(count):
+            assert client.get(url).status_code == 200
