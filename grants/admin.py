@@ -4,8 +4,13 @@ decisions, the budget and exports.
 Other apps may contribute to the application page without grants importing them:
 ``ApplicationAdmin.inlines`` is a list that a higher app (``mentors``) may append an inline
 to in its ``AppConfig.ready()``, and ``ApplicationAdmin.extra_panels`` is a list of callables
-``(request, application) -> str | None`` whose (safe) HTML is shown read-only under the
-decision panel, e.g. the mentor's coaching visits for the application's group.
+``(request, application) -> SafeString | None`` (``render_to_string`` or ``format_html``)
+whose HTML is shown read-only under the decision panel, e.g. the mentor's coaching visits
+for the application's group:
+
+    # mentors/apps.py, in MentorsConfig.ready()
+    from grants.admin import ApplicationAdmin
+    ApplicationAdmin.extra_panels.append(mentors.admin_panels.visits_panel)
 """
 
 from functools import partial, update_wrapper
@@ -21,7 +26,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -447,7 +451,9 @@ class ApplicationAdmin(admin.ModelAdmin):
             and application.status == workflow.IN_REVIEW,
             "eligibility_checks": checks,
             "override_choices": [(c.code, c.label) for c in checks],
-            "extra_panels": [mark_safe(html) for html in panels if html],  # noqa: S308 - panels return safe HTML
+            # Contributors return HTML they made safe (render_to_string, format_html); anything
+            # else is escaped by the template.
+            "extra_panels": [html for html in panels if html],
             "phase_label": workflow.PHASES[application.status].staff_label,
         }
 

@@ -332,13 +332,14 @@ def test_change_page_queries_do_not_grow_with_the_application_or_the_round(
 @pytest.mark.django_db
 def test_a_higher_app_can_contribute_a_read_only_panel_to_the_application_page(client, staff, monkeypatch):
     from django.contrib import admin
+    from django.utils.html import format_html
 
     application = make_in_review()
     model_admin = admin.site._registry[Application]
     monkeypatch.setattr(
         model_admin,
         "extra_panels",
-        [lambda request, app: f'<div data-testid="contributed">visits of {app.group_id}</div>'],
+        [lambda request, app: format_html('<div data-testid="contributed">visits of {}</div>', app.group_id)],
     )
     client.force_login(staff)
 
@@ -488,3 +489,16 @@ def test_access_log_and_export_lists_queries_do_not_grow(client, staff, django_a
     for url, count in zip(pages, small):
         with django_assert_max_num_queries(count):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["햇살마을공동체", "탄소", "김주민"])
+def test_staff_find_an_application_by_group_title_or_representative(client, staff, resident, term):
+    application = make_in_review(group=resident.represented_groups.get(), title="탄소 줄이기")
+    other = make_in_review(title="다른 사업", group__name="달빛모임")
+    client.force_login(staff)
+
+    content = client.get(reverse(CHANGELIST), {"q": term}).content.decode()
+
+    assert change_url(application) in content
+    assert change_url(other) not in content
