@@ -38,6 +38,7 @@ from grants.models import (
     BudgetLine,
     Consent,
     Criterion,
+    EligibilityOverride,
     ExportJob,
     Field,
     FieldEnvelope,
@@ -245,6 +246,15 @@ class ReviewInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("reviewer")
 
 
+class EligibilityOverrideInline(ReadOnlyInline):
+    model = EligibilityOverride
+    fields = ["criterion", "passed", "reason", "by", "at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
 def average_score_subquery():
     return Subquery(
         Review.objects.filter(application=OuterRef("pk"), weighted_score__isnull=False)
@@ -309,7 +319,14 @@ class ApplicationAdmin(admin.ModelAdmin):
         "decided_at",
     ]
     # A list other apps may append to in their AppConfig.ready() (see the module docstring).
-    inlines = [BudgetLineInline, AttachmentInline, ConsentInline, StatusChangeInline, ReviewInline]
+    inlines = [
+        BudgetLineInline,
+        AttachmentInline,
+        ConsentInline,
+        StatusChangeInline,
+        EligibilityOverrideInline,
+        ReviewInline,
+    ]
     extra_panels = []
     actions = ["approve_selected", "reject_selected", "request_changes_selected"]
     change_form_template = "admin/grants/application/change_form.html"

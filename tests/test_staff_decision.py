@@ -164,3 +164,31 @@ def test_a_reviewer_scores_an_application_but_sees_no_decision_buttons(live_serv
     review = Review.objects.get(application=application, reviewer=reviewer)
     assert float(review.weighted_score) == 85.0
     assert {s.criterion_id for s in review.scores.all()} == {public.pk, feasible.pk}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_override_a_failing_eligibility_check_with_a_reason(live_server, desktop_page, screenshot, staff):
+    from grants.models import EligibilityOverride
+
+    page = desktop_page
+    application = ApplicationFactory(
+        title="작은 모임 사업", status=workflow.SCREENING, submitted_at=timezone.now(), group__member_count=4
+    )
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/grants/application/{application.pk}/change/")
+    page.fill("input[name=username]", staff.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator('[data-testid="check-group_size"] .check-fail').count() == 2
+    screenshot(page, "01-checklist")
+    page.select_option("#override-criterion", "group_size")
+    page.select_option("#override-passed", "1")
+    page.fill("#override-reason", "추가 회원 명부 제출(6명)")
+    page.get_by_role("button", name=re.compile("override|판정 변경", re.I)).click()
+    page.wait_for_load_state()
+    screenshot(page, "02-overridden")
+
+    override = EligibilityOverride.objects.get(application=application)
+    assert (override.criterion, override.passed, override.by_id) == ("group_size", True, staff.pk)

@@ -22,8 +22,9 @@ CHANGELIST = "admin:grants_application_changelist"
 # change adds and why it cannot be joined.
 CHANGELIST_QUERIES = 8
 # Session, user, the application (for the panel and for the form), the access-log insert and
-# one query per inline (budget lines, attachments, consents, status history, reviews).
-CHANGE_PAGE_QUERIES = 11
+# one query per inline (budget lines, attachments, consents, status history, eligibility
+# overrides, reviews).
+CHANGE_PAGE_QUERIES = 12
 # The admin index (its budget panel: rounds, then envelopes, per-field and per-dong totals for
 # each of the latest two rounds) and the committee ranking.
 INDEX_AND_RANKING_QUERIES = 12
