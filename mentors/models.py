@@ -1,9 +1,13 @@
 """The expert support team (전문지원단): mentors, their group assignments and coaching visits."""
 
+import datetime
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import GrantRound
@@ -98,8 +102,15 @@ class CoachingVisit(models.Model):
             models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="visit_duration_positive"),
         ]
 
+    EDIT_WINDOW = datetime.timedelta(days=14)
+
     def __str__(self):
         return f"{self.date} {self.get_kind_display()} · {self.group}"
+
+    def editable_by(self, user, *, now=None) -> bool:
+        """Its own mentor may edit a visit for 14 days after logging it; then it is the record."""
+        now = now or timezone.now()
+        return self.mentor.user_id == user.pk and now - self.created_at <= self.EDIT_WINDOW
 
 
 class FollowUp(models.Model):
@@ -112,6 +123,14 @@ class FollowUp(models.Model):
     owner = models.CharField(_("who"), max_length=100, blank=True)
     due_date = models.DateField(_("by when"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked done by"),
+    )
 
     class Meta:
         verbose_name = _("follow-up action")
@@ -121,3 +140,140 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return self.description
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due_date is not None and self.due_date < timezone.localdate()
+
+
+def visit_photo_path(instance, filename):
+    # A random name outside the web root; the original name is kept in the row.
+    return f"visit_photos/{instance.visit_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class VisitPhoto(models.Model):
+    """A photo taken at a visit (JPG or PNG, checked by content). Served only through a
+    permission-checked view, never from a public URL."""
+
+    ALLOWED_TYPES = {"image/jpeg": ".jpg", "image/png": ".png"}
+    MAX_BYTES = 10 * 1024 * 1024
+
+    visit = models.ForeignKey(CoachingVisit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("visit"))
+    file = models.FileField(_("file"), upload_to=visit_photo_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+        ordering = ["visit", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type__in=["image/jpeg", "image/png"]), name="visit_photo_jpeg_or_png"
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return self.ALLOWED_TYPES.get(self.content_type, "")
+
+
+class AssignmentChange(models.Model):
+    """The audit row of every (re)assignment: who moved which group from whom to whom, and why."""
+
+    class Reason(models.TextChoices):
+        MANUAL = "manual", _("Assigned by staff")
+        AUTO = "auto", _("Auto-assign")
+
+    group = models.ForeignKey(
+        CommunityGroup, on_delete=models.CASCADE, related_name="assignment_changes", verbose_name=_("group")
+    )
+    round = models.ForeignKey(
+        GrantRound, on_delete=models.CASCADE, related_name="assignment_changes", verbose_name=_("round")
+    )
+    from_mentor = models.ForeignKey(
+        Mentor, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from mentor")
+    )
+    to_mentor = models.ForeignKey(Mentor, on_delete=models.PROTECT, related_name="+", verbose_name=_("to mentor"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+
+    class Meta:
+        verbose_name = _("assignment change")
+        verbose_name_plural = _("assignment changes")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["round", "-at"], name="assignchange_round_at_idx")]
+
+    def __str__(self):
+        return f"{self.group}: {self.from_mentor or '—'} → {self.to_mentor}"
+
+
+class EducationSessionQuerySet(models.QuerySet):
+    def upcoming(self):
+        return self.filter(starts_at__gte=timezone.now()).order_by("starts_at")
+
+
+class EducationSession(models.Model):
+    """A community-literacy education session (마을공동체 소양 교육) a mentor runs for invited groups."""
+
+    mentor = models.ForeignKey(
+        Mentor, on_delete=models.PROTECT, related_name="education_sessions", verbose_name=_("mentor")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200)
+    capacity = models.PositiveIntegerField(_("capacity"), default=20)
+    description = models.TextField(_("description"), blank=True)
+    groups = models.ManyToManyField(
+        CommunityGroup,
+        through="SessionInvitation",
+        related_name="education_sessions",
+        verbose_name=_("invited groups"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = EducationSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("education session")
+        verbose_name_plural = _("education sessions")
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["mentor", "starts_at"], name="session_mentor_start_idx")]
+        constraints = [models.CheckConstraint(condition=Q(capacity__gt=0), name="session_capacity_positive")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_past(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+
+class SessionInvitation(models.Model):
+    """A group invited to a session, and afterwards whether it came and with how many people."""
+
+    session = models.ForeignKey(
+        EducationSession, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("session")
+    )
+    group = models.ForeignKey(
+        CommunityGroup, on_delete=models.CASCADE, related_name="session_invitations", verbose_name=_("group")
+    )
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    attendees = models.PositiveSmallIntegerField(_("number of attendees"), default=0)
+
+    class Meta:
+        verbose_name = _("session invitation")
+        verbose_name_plural = _("session invitations")
+        ordering = ["session", "group__name"]
+        constraints = [models.UniqueConstraint(fields=["session", "group"], name="session_invitation_unique")]
+
+    def __str__(self):
+        return f"{self.group} @ {self.session}"

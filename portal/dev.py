@@ -88,16 +88,18 @@ def run() -> int:
             processes[name] = process
             threading.Thread(target=_pipe_with_prefix, args=(process, name), daemon=True).start()
         _print_welcome()
-        stopping = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
         try:
-            while not stopping.is_set() and all(p.poll() is None for p in processes.values()):
+            while all(p.poll() is None for p in processes.values()):
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         finally:
             _stop_all(processes)
     return 0
+
+
+def _raise_keyboard_interrupt(*_args) -> None:
+    raise KeyboardInterrupt
 
 
 def _stop_all(processes: dict) -> None:
@@ -162,6 +164,10 @@ def shell_env() -> int:
 
 
 def main(argv: list[str]) -> int:
+    # A shell that starts us in the background without job control leaves SIGINT ignored;
+    # Ctrl-C (and SIGTERM) must always stop everything we start.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     command, rest = (argv[0], argv[1:]) if argv else ("run", [])
     if command == "run":
         return run()

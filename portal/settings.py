@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "networks",
     "grants",
     "mentors",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -121,7 +122,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Uploads live outside the web root and are only ever served through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / ".var" / "media"))
-MEDIA_URL = None
+# No URL pattern serves this prefix (only the test live server's media handler would): files
+# are reached through permission-checked download views. Django requires it to be a str.
+MEDIA_URL = "/private-media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from grants.urls import home_urlpatterns
 from portal import views
+
+admin.site.site_header = _("Maeul Portal administration")
+admin.site.site_title = _("Maeul Portal")
+admin.site.index_title = _("District staff workspace")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

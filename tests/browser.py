@@ -9,5 +9,5 @@ def login(page, live_server, email: str, password: str = PASSWORD, *, next_path:
     page.goto(f"{live_server.url}/accounts/login/{suffix}")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")  # not the nav's language or log-out buttons
     page.wait_for_load_state()

@@ -1,0 +1,67 @@
+"""Production settings refuse an unsafe configuration and pass the deploy checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="maeul.example")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_checks_with_no_warning():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="k" * 20 + "-production-secret-0123456789-abcdefghij",
+        DJANGO_ALLOWED_HOSTS="maeul.example",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_development_settings_are_flagged_by_the_deploy_checks():
+    """The deploy check is a real gate: the convenient development settings fail it."""
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+
+
+@pytest.mark.parametrize("value, expected", [("false", False), ("0", False), ("true", True), ("", True)])
+def test_debug_flag_reads_the_environment(value, expected):
+    from portal.settings import env_bool
+
+    os.environ["_MAEUL_TEST_FLAG"] = value
+    try:
+        assert env_bool("_MAEUL_TEST_FLAG", True) is expected
+    finally:
+        del os.environ["_MAEUL_TEST_FLAG"]
+
+
+def test_korean_is_the_default_language_in_seoul_time():
+    from django.conf import settings
+
+    assert settings.LANGUAGE_CODE == "ko"
+    assert settings.TIME_ZONE == "Asia/Seoul"
+    assert settings.USE_TZ is True
+    assert [code for code, _name in settings.LANGUAGES] == ["ko", "en"]
