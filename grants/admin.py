@@ -384,6 +384,16 @@ class ApplicationAdmin(admin.ModelAdmin):
         user = obj.group.representative
         return f"{user.name} · {user.email} · {user.phone}"
 
+    def get_fieldsets(self, request, obj=None):
+        # Read-only fields other apps contribute (mentors adds the group's coaching visits)
+        # get a section of their own, since explicit fieldsets would otherwise hide them.
+        fieldsets = list(super().get_fieldsets(request, obj))
+        listed = {name for _title, options in fieldsets for name in options["fields"]}
+        contributed = [name for name in self.get_readonly_fields(request, obj) if name not in listed]
+        if contributed:
+            fieldsets.append((_("Support and follow-up"), {"fields": contributed}))
+        return fieldsets
+
     # --- permissions -----------------------------------------------------------------
 
     def has_add_permission(self, request):

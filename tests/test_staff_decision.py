@@ -7,22 +7,13 @@ from django.utils import timezone
 
 from grants import workflow
 from grants.models import Application, GrantRound
+from tests.browser import login
 from tests.factories import PASSWORD, ApplicationFactory, FieldEnvelopeFactory, FieldFactory, GrantRoundFactory
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def resident_login(page, live_server, email):
-    """Like ``tests.browser.login``, but clicks the login form's own button: the first
-    ``button[type=submit]`` on the page is the language switcher in the navigation bar."""
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form:has(input[name=password]) button[type=submit]")
-    page.wait_for_load_state()
 
 
 @pytest.mark.browser
@@ -77,7 +68,7 @@ def test_staff_approve_an_application_and_the_resident_sees_it(live_server, desk
     assert GrantRound.objects.get(pk=round_.pk).awarded_total == 4_500_000
 
     page.context.clear_cookies()
-    resident_login(page, live_server, resident.email)
+    login(page, live_server, resident.email)
     page.goto(f"{live_server.url}/my/applications/")
     page.wait_for_load_state()
     body = page.locator("body").inner_text()

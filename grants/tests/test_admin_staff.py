@@ -21,10 +21,11 @@ CHANGELIST = "admin:grants_application_changelist"
 # page (mentor and average score are joined/annotated). If this grows, say which query a
 # change adds and why it cannot be joined.
 CHANGELIST_QUERIES = 8
-# Session, user, the application (for the panel and for the form), the access-log insert and
-# one query per inline (budget lines, attachments, consents, status history, eligibility
-# overrides, reviews).
-CHANGE_PAGE_QUERIES = 12
+# Session, user, the application (for the panel and for the form), the access-log insert, one
+# query per inline (budget lines, attachments, consents, status history, eligibility overrides,
+# reviews), the content type (cached after the first request of a process) and the coaching
+# visits the mentors app contributes.
+CHANGE_PAGE_QUERIES = 13
 # The admin index (its budget panel: rounds, then envelopes, per-field and per-dong totals for
 # each of the latest two rounds) and the committee ranking.
 INDEX_AND_RANKING_QUERIES = 12
