@@ -1,6 +1,58 @@
-from django.contrib import admin
+"""The district staff's admin (주민자치과): the round, its applications, screening, reviews,
+decisions, the budget and exports.
 
-from grants.models import Application, Attachment, BudgetLine, Consent, Field, FieldEnvelope, GrantRound, StatusChange
+Other apps may contribute to the application page without grants importing them:
+``ApplicationAdmin.inlines`` is a list that a higher app (``mentors``) may append an inline
+to in its ``AppConfig.ready()``, and ``ApplicationAdmin.extra_panels`` is a list of callables
+``(request, application) -> SafeString | None`` (``render_to_string`` or ``format_html``)
+whose HTML is shown read-only under the decision panel, e.g. the mentor's coaching visits
+for the application's group:
+
+    # mentors/apps.py, in MentorsConfig.ready()
+    from grants.admin import ApplicationAdmin
+    ApplicationAdmin.extra_panels.append(mentors.admin_panels.visits_panel)
+"""
+
+from functools import partial, update_wrapper
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Avg, F, FilteredRelation, OuterRef, Q, Subquery
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from grants import admin_views, budget, screening, services, workflow
+from grants.admin_forms import ExportForm
+from grants.models import (
+    AccessLog,
+    Application,
+    Attachment,
+    BudgetLine,
+    Consent,
+    Criterion,
+    EligibilityOverride,
+    ExportJob,
+    Field,
+    FieldEnvelope,
+    GrantRound,
+    Review,
+    StatusChange,
+)
+
+# The admin index shows the budget panel above the app list (default admin site, own template).
+admin.site.index_template = "admin/grants/index.html"
+
+
+def krw(value) -> str:
+    return "—" if value is None else f"{intcomma(value)}"
 
 
 @admin.register(Field)
@@ -10,51 +62,570 @@ class FieldAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+def fields_except_totals(model) -> list[str]:
+    """Every column but the awarded totals, which only ``application_approve`` writes (with a
+    conditional UPDATE): saving a form must never write back a total it read earlier."""
+    return [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "awarded_total"]
+
+
+class GrantRoundForm(forms.ModelForm):
+    class Meta:
+        model = GrantRound
+        fields = [
+            "district",
+            "year",
+            "title",
+            "description",
+            "opens_at",
+            "closes_at",
+            "budget",
+            "target_groups",
+            "min_group_size",
+            "max_per_group",
+            "min_self_contribution_percent",
+            "draft_reminder_days",
+            "changes_reminder_after_days",
+            "review_waiting_days",
+            "visit_overdue_days",
+        ]
+
+    def clean_budget(self):
+        budget = self.cleaned_data["budget"]
+        if self.instance.pk:
+            awarded = GrantRound.objects.values_list("awarded_total", flat=True).get(pk=self.instance.pk)
+            if budget < awarded:
+                raise forms.ValidationError(
+                    _("The budget cannot be less than the %(awarded)s KRW already awarded.") % {"awarded": krw(awarded)}
+                )
+        return budget
+
+
+class FieldEnvelopeForm(forms.ModelForm):
+    class Meta:
+        model = FieldEnvelope
+        fields = ["field", "amount"]
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        awarded = self.instance.awarded_total if self.instance.pk else 0
+        if amount is not None and amount < awarded:
+            raise forms.ValidationError(
+                _("The envelope cannot be less than the %(awarded)s KRW already awarded.") % {"awarded": krw(awarded)}
+            )
+        return amount
+
+
+class FieldEnvelopeFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.awarded_total:
+                raise forms.ValidationError(_("A field with awards cannot be removed from the round."))
+
+
 class FieldEnvelopeInline(admin.TabularInline):
     model = FieldEnvelope
+    form = FieldEnvelopeForm
+    formset = FieldEnvelopeFormSet
     extra = 0
     readonly_fields = ["awarded_total"]
+    autocomplete_fields = ["field"]
+
+
+class CriterionInline(admin.TabularInline):
+    """The round's scoring rubric, edited on the round."""
+
+    model = Criterion
+    extra = 0
+    fields = ["order", "name", "weight", "max_score", "description"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
 @admin.register(GrantRound)
 class GrantRoundAdmin(admin.ModelAdmin):
-    list_display = ["title", "year", "opens_at", "closes_at", "budget", "awarded_total"]
+    list_display = ["title", "year", "opens_at", "closes_at", "budget_display", "awarded_display", "target_groups"]
     list_filter = ["district", "year"]
     search_fields = ["title"]
-    inlines = [FieldEnvelopeInline]
+    form = GrantRoundForm
+    inlines = [FieldEnvelopeInline, CriterionInline]
+    change_form_template = "admin/grants/grantround/change_form.html"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=fields_except_totals(GrantRound))
+        else:
+            obj.save()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not FieldEnvelope:
+            return super().save_formset(request, form, formset, change)
+        for envelope in formset.save(commit=False):
+            if envelope.pk:
+                envelope.save(update_fields=fields_except_totals(FieldEnvelope))
+            else:
+                envelope.save()
+        for envelope in formset.deleted_objects:
+            envelope.delete()
+        return None
+
+    @admin.display(description=_("budget (KRW)"), ordering="budget")
+    def budget_display(self, obj):
+        return krw(obj.budget)
+
+    @admin.display(description=_("awarded so far (KRW)"), ordering="awarded_total")
+    def awarded_display(self, obj):
+        return krw(obj.awarded_total)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        round_ = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {})}
+        if round_ is not None:
+            extra_context["budget_summary"] = budget.round_summary(round_)
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
 
 
-class BudgetLineInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BudgetLineInline(ReadOnlyInline):
     model = BudgetLine
-    extra = 0
-
-
-class AttachmentInline(admin.TabularInline):
-    model = Attachment
-    extra = 0
-    fields = ["kind", "original_name", "content_type", "size", "uploaded_at"]
+    fields = ["category", "item", "source", "amount_display"]
     readonly_fields = fields
 
+    @admin.display(description=_("amount (KRW)"))
+    def amount_display(self, obj):
+        return krw(obj.amount)
 
-class ConsentInline(admin.TabularInline):
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["kind", "download", "content_type", "size", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        url = reverse("admin:grants_attachment_download", args=[obj.pk])
+        return format_html('<a href="{}" data-testid="attachment-download">{}</a>', url, obj.original_name)
+
+
+class ConsentInline(ReadOnlyInline):
     model = Consent
-    extra = 0
-    readonly_fields = ["kind", "granted", "text_version", "recorded_by", "recorded_at"]
+    fields = ["kind", "granted", "text_version", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    extra = 0
-    readonly_fields = ["from_status", "to_status", "by", "at", "note"]
-    can_delete = False
+    fields = ["at", "from_status", "to_status", "by", "note"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+class ReviewInline(ReadOnlyInline):
+    model = Review
+    fields = ["reviewer", "conflict_of_interest", "conflict_note", "weighted_score", "comment", "scored_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewer")
+
+
+class EligibilityOverrideInline(ReadOnlyInline):
+    model = EligibilityOverride
+    fields = ["criterion", "passed", "reason", "by", "at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+def average_score_subquery():
+    return Subquery(
+        Review.objects.filter(application=OuterRef("pk"), weighted_score__isnull=False)
+        .order_by()
+        .values("application")
+        .annotate(average=Avg("weighted_score"))
+        .values("average")
+    )
 
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ["title", "group", "round", "field", "requested_amount", "awarded_amount", "status", "submitted_at"]
-    list_filter = ["round", "field", "status", "group__kind"]
-    list_select_related = ["group", "round", "field"]
+    list_display = [
+        "title_display",
+        "group",
+        "dong",
+        "field",
+        "requested_display",
+        "awarded_display",
+        "status",
+        "average_score_display",
+        "mentor_display",
+        "submitted_date",
+    ]
+    list_display_links = ["title_display"]
+    list_filter = ["round", "field", "group__dong", "group__dong__region", "status", "group__kind"]
+    list_select_related = ["group", "group__dong", "round", "field"]
+    list_per_page = 50
+    show_full_result_count = False
+    ordering = ["-submitted_at", "-id"]  # matches application_default_order_idx
     search_fields = ["title", "group__name", "group__representative__name"]
+    search_help_text = _("Search by group, project title or representative.")
     autocomplete_fields = ["group", "round", "field"]
-    readonly_fields = ["status", "awarded_amount", "submitted_at", "decided_at"]
-    inlines = [BudgetLineInline, AttachmentInline, ConsentInline, StatusChangeInline]
+    fieldsets = [
+        (None, {"fields": ["group", "representative", "round", "field", "status", "title", "summary"]}),
+        (
+            _("Project"),
+            {"fields": ["purpose", "plan", "schedule", "expected_outcomes", "resident_participation"]},
+        ),
+        (
+            _("Money and decision"),
+            {"fields": ["requested_display", "awarded_display", "decision_note", "submitted_at", "decided_at"]},
+        ),
+    ]
+    readonly_fields = [
+        "group",
+        "representative",
+        "round",
+        "field",
+        "status",
+        "title",
+        "summary",
+        "purpose",
+        "plan",
+        "schedule",
+        "expected_outcomes",
+        "resident_participation",
+        "requested_display",
+        "awarded_display",
+        "decision_note",
+        "submitted_at",
+        "decided_at",
+    ]
+    # A list other apps may append to in their AppConfig.ready() (see the module docstring).
+    inlines = [
+        BudgetLineInline,
+        AttachmentInline,
+        ConsentInline,
+        StatusChangeInline,
+        EligibilityOverrideInline,
+        ReviewInline,
+    ]
+    extra_panels = []
+    actions = ["approve_selected", "reject_selected", "request_changes_selected"]
+    change_form_template = "admin/grants/application/change_form.html"
+    change_list_template = "admin/grants/application/change_list.html"
+
+    # --- querysets and columns -------------------------------------------------------
+
+    def get_queryset(self, request):
+        # The round's mentor comes over the reverse relation that mentors.Assignment declares
+        # (one per group and round, so no duplicate rows); grants never imports mentors.
+        return (
+            super()
+            .get_queryset(request)
+            # Set here in full: the changelist skips list_select_related once a queryset has any.
+            .select_related("group__dong", "group__representative", "round", "field")
+            .annotate(
+                round_assignment=FilteredRelation(
+                    "group__mentor_assignments", condition=Q(group__mentor_assignments__round=F("round"))
+                ),
+                mentor_name=F("round_assignment__mentor__user__name"),
+                average_score=average_score_subquery(),
+            )
+        )
+
+    @admin.display(description=_("project title"), ordering="title")
+    def title_display(self, obj):
+        return obj.title or _("(untitled)")
+
+    @admin.display(description=_("dong"), ordering="group__dong__name")
+    def dong(self, obj):
+        return obj.group.dong.name
+
+    @admin.display(description=_("requested (KRW)"), ordering="requested_amount")
+    def requested_display(self, obj):
+        return krw(obj.requested_amount)
+
+    @admin.display(description=_("awarded (KRW)"), ordering="awarded_amount")
+    def awarded_display(self, obj):
+        return krw(obj.awarded_amount)
+
+    @admin.display(description=_("average score"), ordering="average_score")
+    def average_score_display(self, obj):
+        return "—" if obj.average_score is None else f"{obj.average_score:.1f}"
+
+    @admin.display(description=_("mentor"), ordering="mentor_name")
+    def mentor_display(self, obj):
+        return obj.mentor_name or "—"
+
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted_date(self, obj):
+        return date_format(timezone.localtime(obj.submitted_at), "Y-m-d") if obj.submitted_at else "—"
+
+    @admin.display(description=_("representative"))
+    def representative(self, obj):
+        user = obj.group.representative
+        return f"{user.name} · {user.email} · {user.phone}"
+
+    def get_fieldsets(self, request, obj=None):
+        # Read-only fields other apps contribute (mentors adds the group's coaching visits)
+        # get a section of their own, since explicit fieldsets would otherwise hide them.
+        fieldsets = list(super().get_fieldsets(request, obj))
+        listed = {name for _title, options in fieldsets for name in options["fields"]}
+        contributed = [name for name in self.get_readonly_fields(request, obj) if name not in listed]
+        if contributed:
+            fieldsets.append((_("Support and follow-up"), {"fields": contributed}))
+        return fieldsets
+
+    # --- permissions -----------------------------------------------------------------
+
+    def has_add_permission(self, request):
+        return False  # residents apply on the site
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of a round is kept
+
+    def save_model(self, request, obj, form, change):
+        # Every field is read-only here: changes go through the decision services, and a full
+        # save of the row loaded for this request could undo a concurrent status change.
+        return None
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm(admin_views.DECIDE_PERMISSION)
+
+    # --- pages -----------------------------------------------------------------------
+
+    def get_urls(self):
+        def wrap(view, **kwargs):
+            wrapper = self.admin_site.admin_view(partial(view, model_admin=self, **kwargs))
+            return update_wrapper(wrapper, view)
+
+        return [
+            path("ranking/", wrap(admin_views.ranking), name="grants_application_ranking"),
+            path("export/", wrap(admin_views.export), name="grants_application_export"),
+            path(
+                "attachment/<int:attachment_id>/download/",
+                wrap(admin_views.attachment_download),
+                name="grants_attachment_download",
+            ),
+            path(
+                "<int:object_id>/decide/<str:action>/",
+                wrap(admin_views.decide),
+                name="grants_application_decide",
+            ),
+            path(
+                "<int:object_id>/eligibility/",
+                wrap(admin_views.override_eligibility),
+                name="grants_application_eligibility",
+            ),
+            path("<int:object_id>/score/", wrap(admin_views.score), name="grants_application_score"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "export_form": ExportForm(),
+            "export_filters": request.GET.urlencode(),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
+        if application is not None and self.has_view_permission(request, application):
+            if request.method == "GET":
+                services.access_record(user=request.user, action=AccessLog.Action.VIEW, application=application)
+            extra_context.update(self.decision_context(request, application))
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+    def decision_context(self, request, application) -> dict:
+        can_decide = self.has_decide_permission(request)
+        targets = workflow.allowed_targets(application.status, workflow.STAFF) if can_decide else []
+        actions = [
+            {
+                "action": admin_views.TARGET_ACTIONS[target],
+                "label": admin_views.ACTION_LABELS[admin_views.TARGET_ACTIONS[target]],
+            }
+            for target in targets
+            if target in admin_views.TARGET_ACTIONS
+        ]
+        show_checks = application.status in (workflow.SUBMITTED, workflow.SCREENING)
+        checks = screening.eligibility_checks(application) if show_checks else []
+        panels = [panel(request, application) for panel in self.extra_panels]
+        return {
+            "application": application,
+            "decision_actions": actions,
+            "can_decide": can_decide,
+            "can_score": request.user.has_perm(admin_views.SCORE_PERMISSION)
+            and application.status == workflow.IN_REVIEW,
+            "eligibility_checks": checks,
+            "override_choices": [(c.code, c.label) for c in checks],
+            # Contributors return HTML they made safe (render_to_string, format_html); anything
+            # else is escaped by the template.
+            "extra_panels": [html for html in panels if html],
+            "phase_label": workflow.PHASES[application.status].staff_label,
+        }
+
+    # --- bulk decisions --------------------------------------------------------------
+
+    def _bulk_page(self, request, queryset, *, action, title, field_label=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "action": action,
+            "applications": queryset,
+            "field_label": field_label,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/grants/application/bulk_decision.html", context)
+
+    @admin.action(description=_("Approve selected applications…"), permissions=["decide"])
+    def approve_selected(self, request, queryset):
+        queryset = queryset.order_by("-submitted_at", "-id")
+        if "apply" not in request.POST:
+            return self._bulk_page(request, queryset, action="approve_selected", title=_("Approve applications"))
+        awards = []
+        for application in queryset:
+            raw = request.POST.get(f"amount_{application.pk}", "").replace(",", "").strip()
+            awards.append((application, int(raw) if raw.isdigit() else None))
+        results = services.applications_approve_bulk(awards=awards, by=request.user)
+        self._report(
+            request,
+            results,
+            lambda n: ngettext("%(count)d application approved.", "%(count)d applications approved.", n),
+        )
+        return None
+
+    @admin.action(description=_("Reject selected applications…"), permissions=["decide"])
+    def reject_selected(self, request, queryset):
+        return self._bulk_with_text(
+            request,
+            queryset,
+            action="reject_selected",
+            title=_("Reject applications"),
+            field_label=_("Reason for the rejection"),
+            call=lambda application, text: services.application_reject(
+                application=application, reason=text, by=request.user
+            ),
+            success_message=lambda n: ngettext(
+                "%(count)d application rejected.", "%(count)d applications rejected.", n
+            ),
+        )
+
+    @admin.action(description=_("Ask for changes to selected applications…"), permissions=["decide"])
+    def request_changes_selected(self, request, queryset):
+        return self._bulk_with_text(
+            request,
+            queryset,
+            action="request_changes_selected",
+            title=_("Ask for changes"),
+            field_label=_("What should the groups change?"),
+            call=lambda application, text: services.application_request_changes(
+                application=application, note=text, by=request.user
+            ),
+            success_message=lambda n: ngettext(
+                "%(count)d application sent back for changes.", "%(count)d applications sent back for changes.", n
+            ),
+        )
+
+    def _bulk_with_text(self, request, queryset, *, action, title, field_label, call, success_message):
+        text = request.POST.get("text", "").strip()
+        if "apply" not in request.POST or not text:
+            if "apply" in request.POST:
+                messages.error(request, _("This field is required."))
+            return self._bulk_page(request, queryset, action=action, title=title, field_label=field_label)
+        results = []
+        for application in queryset:
+            try:
+                call(application, text)
+            except ValidationError as error:
+                results.append((application, " ".join(error.messages)))
+            else:
+                results.append((application, None))
+        self._report(request, results, success_message)
+        return None
+
+    def _report(self, request, results, success_message):
+        succeeded = [application for application, error in results if error is None]
+        if succeeded:
+            messages.success(request, success_message(len(succeeded)) % {"count": len(succeeded)})
+        for application, error in results:
+            if error is not None:
+                messages.error(request, _("Refused “%(title)s”: %(reason)s") % {"title": application, "reason": error})
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "requested_by", "format", "status", "row_count", "download_link", "finished_at"]
+    list_filter = ["status", "format"]
+    list_select_related = ["requested_by"]
+    readonly_fields = ["requested_by", "format", "filters", "status", "row_count", "error", "finished_at"]
+    exclude = ["file"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(requested_by=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff and request.user.has_perm("grants.view_application")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    @admin.display(description=_("file"))
+    def download_link(self, obj):
+        if obj.status != ExportJob.Status.DONE:
+            return "—"
+        url = reverse("admin:grants_exportjob_download", args=[obj.pk])
+        return format_html('<a href="{}" data-testid="export-download">{}</a>', url, _("Download"))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(admin_views.export_download, model_admin=self))
+        return [
+            path("<int:job_id>/download/", view, name="grants_exportjob_download"),
+            *super().get_urls(),
+        ]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "application", "detail"]
+    list_filter = ["action"]
+    list_select_related = ["user", "application"]
+    search_fields = ["user__name", "user__email", "application__title"]
+    show_full_result_count = False
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

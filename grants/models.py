@@ -190,6 +190,10 @@ class Application(models.Model):
             models.Index(fields=["round", "status"], name="application_round_status_idx"),
             models.Index(fields=["-submitted_at", "-id"], name="application_default_order_idx"),
         ]
+        permissions = [
+            ("decide_application", _("Can approve, reject or request changes to applications")),
+            ("score_application", _("Can score applications")),
+        ]
 
     def __str__(self):
         return self.title or f"{self.group} ({self.round.year})"
@@ -334,3 +338,220 @@ class StatusChange(models.Model):
     @property
     def resident_label(self):
         return workflow.PHASES[self.to_status].resident_label
+
+
+# --- staff side (issue 4)
+# ``Application.missing_document_kinds`` reads ``Attachment.REQUIRED_KINDS``, which the
+# foundation does not define yet; the resident side (issue 3) owns that list. Until it
+# lands, screening needs a default: the documents every call asks for.
+if not hasattr(Attachment, "REQUIRED_KINDS"):
+    Attachment.REQUIRED_KINDS = [
+        Attachment.Kind.PLAN,
+        Attachment.Kind.BUDGET,
+        Attachment.Kind.REGISTRATION,
+        Attachment.Kind.SIGNATURES,
+    ]
+
+
+class EligibilityOverride(models.Model):
+    """A staff decision on one automatic eligibility check at screening: confirmed as shown, or
+    overridden (passed or failed against the automatic result) with a reason."""
+
+    class Check(models.TextChoices):
+        GROUP_SIZE = "group_size", _("Group size")
+        DONG_IN_DISTRICT = "dong_in_district", _("Dong in the round's district")
+        SELF_CONTRIBUTION = "self_contribution", _("Self-contribution share")
+        SUBSIDY_CAP = "subsidy_cap", _("Subsidy within the per-group maximum")
+        DOCUMENTS = "documents", _("Required documents present")
+        ONE_PER_ROUND = "one_per_round", _("No other application this round")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="eligibility_overrides", verbose_name=_("application")
+    )
+    criterion = models.CharField(_("check"), max_length=30, choices=Check.choices)
+    passed = models.BooleanField(_("counts as passed"))
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("eligibility override")
+        verbose_name_plural = _("eligibility overrides")
+        ordering = ["application", "criterion"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "criterion"], name="eligibility_override_one_per_check"),
+            models.CheckConstraint(condition=~Q(reason=""), name="eligibility_override_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.get_criterion_display()}"
+
+
+class Criterion(models.Model):
+    """One line of a round's scoring rubric. A review's score is the weighted mean of its
+    criteria, each scaled to 0–100."""
+
+    round = models.ForeignKey(GrantRound, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("round"))
+    name = models.CharField(_("criterion"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+    max_score = models.PositiveSmallIntegerField(_("maximum score"), default=10)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("scoring criterion")
+        verbose_name_plural = _("scoring criteria")
+        ordering = ["round", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "name"], name="criterion_unique_name_in_round"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(condition=Q(max_score__gt=0), name="criterion_max_score_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Review(models.Model):
+    """A reviewer's review of one application: either a conflict of interest (and no score,
+    which the database enforces) or a weighted score from the criteria."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("application")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grant_reviews", verbose_name=_("reviewer")
+    )
+    conflict_of_interest = models.BooleanField(_("conflict of interest declared"), default=False)
+    conflict_note = models.TextField(_("conflict of interest note"), blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    weighted_score = models.DecimalField(
+        _("weighted score (0–100)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["application", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="review_one_per_reviewer"),
+            # Target of the scores' composite foreign key (review, review_conflicted).
+            models.UniqueConstraint(fields=["id", "conflict_of_interest"], name="review_id_conflict_unique"),
+            models.CheckConstraint(
+                condition=Q(conflict_of_interest=False) | Q(weighted_score__isnull=True, scored_at__isnull=True),
+                name="review_conflicted_has_no_score",
+            ),
+            models.CheckConstraint(
+                condition=Q(weighted_score__isnull=True) | Q(weighted_score__gte=0, weighted_score__lte=100),
+                name="review_score_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["application", "weighted_score"], name="review_app_score_idx")]
+
+    def __str__(self):
+        return f"{self.reviewer} · {self.application_id}"
+
+
+class Score(models.Model):
+    """One criterion's score within a review. ``review_conflicted`` mirrors the review's flag
+    and is tied to it by a composite foreign key (see migration), so no score row can exist
+    under a conflicted review even if the service is bypassed."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review"))
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="scores", verbose_name=_("criterion")
+    )
+    value = models.PositiveSmallIntegerField(_("score"))
+    review_conflicted = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["review", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="score_one_per_criterion"),
+            models.CheckConstraint(condition=Q(review_conflicted=False), name="score_not_under_conflict"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.value}"
+
+
+class AccessLog(models.Model):
+    """Who looked at, downloaded or exported applicants' personal data, and when (PIPA)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        DOWNLOAD = "download", _("Downloaded a document")
+        EXPORT = "export", _("Exported")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_logs",
+        verbose_name=_("application"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="accesslog_at_idx"),
+            models.Index(fields=["application", "-at"], name="accesslog_application_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"
+
+
+def export_path(instance, filename):
+    import uuid
+
+    return f"exports/{uuid.uuid4().hex}-{filename}"
+
+
+class ExportJob(models.Model):
+    """A large export built by a Celery task; its file is served only to the requester."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel")
+        CSV = "csv", _("CSV")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.XLSX)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(_("file"), upload_to=export_path, max_length=255, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_format_display()} · {self.created_at:%Y-%m-%d %H:%M}"

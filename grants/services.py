@@ -46,3 +46,300 @@ def transition(
     notices.status_changed(application=locked, change=change)
     application.refresh_from_db()
     return locked
+
+
+# --- staff side (issue 4)
+# Imports for this section sit here, not at the top, so the resident-side and staff-side
+# additions to this module merge without touching the same lines.
+from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
+
+from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.db.models import F, Q  # noqa: E402
+
+from grants import screening  # noqa: E402
+from grants.models import (  # noqa: E402
+    AccessLog,
+    Criterion,
+    EligibilityOverride,
+    ExportJob,
+    FieldEnvelope,
+    GrantRound,
+    Review,
+    Score,
+)
+
+
+class NotApprovable(ValidationError):
+    pass
+
+
+class BudgetExceeded(ValidationError):
+    pass
+
+
+class ConflictOfInterestDeclared(ValidationError):
+    pass
+
+
+@transaction.atomic
+def staff_transition(*, application: Application, to_status: str, by, note: str = "") -> Application:
+    """A staff move without extra data (start screening). Decisions have their own services."""
+    if to_status in (workflow.APPROVED, workflow.REJECTED, workflow.CHANGES_REQUESTED, workflow.IN_REVIEW):
+        raise TransitionNotAllowed(_("Use the decision form for this step."), code="use_decision_form")
+    return transition(application=application, to_status=to_status, by=by, note=note, actor=workflow.STAFF)
+
+
+@transaction.atomic
+def eligibility_override_set(
+    *, application: Application, criterion: str, passed: bool, reason: str, by
+) -> EligibilityOverride:
+    """Record staff's own verdict on one automatic eligibility check, with the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for the override."), code="override_reason_required")
+    if criterion not in EligibilityOverride.Check.values:
+        raise ValidationError(_("Unknown eligibility check."), code="unknown_check")
+    override, _created = EligibilityOverride.objects.update_or_create(
+        application=application,
+        criterion=criterion,
+        defaults={"passed": passed, "reason": reason, "by": by, "at": timezone.now()},
+    )
+    return override
+
+
+@transaction.atomic
+def screening_pass(*, application: Application, by, note: str = "") -> Application:
+    """Send a screened application to review once every eligibility check passes (as checked
+    automatically or as overridden by staff)."""
+    failing = [check.label for check in screening.eligibility_checks(application) if not check.passed]
+    if failing:
+        raise ValidationError(
+            _("These eligibility checks do not pass: %(checks)s. Override them with a reason or reject.")
+            % {"checks": ", ".join(str(label) for label in failing)},
+            code="not_eligible",
+        )
+    return transition(application=application, to_status=workflow.IN_REVIEW, by=by, note=note, actor=workflow.STAFF)
+
+
+@transaction.atomic
+def application_reject(*, application: Application, reason: str, by) -> Application:
+    """Reject at screening or review; the reason is shown to the resident."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the rejection."), code="reason_required")
+    return transition(
+        application=application,
+        to_status=workflow.REJECTED,
+        by=by,
+        note=reason,
+        actor=workflow.STAFF,
+        decision_note=reason,
+    )
+
+
+@transaction.atomic
+def application_request_changes(*, application: Application, note: str, by) -> Application:
+    """Send the application back to the resident with a note on what to change."""
+    note = note.strip()
+    if not note:
+        raise ValidationError(_("Say what the group should change."), code="note_required")
+    return transition(
+        application=application,
+        to_status=workflow.CHANGES_REQUESTED,
+        by=by,
+        note=note,
+        actor=workflow.STAFF,
+        decision_note=note,
+    )
+
+
+@transaction.atomic
+def application_approve(*, application: Application, amount: int, by, note: str = "") -> Application:
+    """Approve an application in review with ``awarded_amount=amount``.
+
+    Inside one transaction: lock the application and check it is approvable, then reserve
+    the amount with conditional UPDATEs on the round and on the field's envelope, each of
+    which must change exactly one row. Concurrent approvals queue on those rows and
+    re-check the condition against the committed total, so the budget can never be
+    overspent (the CheckConstraints behind them are the last line of defence). Raises
+    ``NotApprovable`` or ``BudgetExceeded`` (both ``ValidationError``); on any error
+    nothing is reserved.
+    """
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if not workflow.is_allowed(locked.status, workflow.APPROVED, workflow.STAFF):
+        raise NotApprovable(
+            _("“%(title)s” is “%(status)s” and cannot be approved; only applications in review can.")
+            % {"title": locked, "status": workflow.PHASES[locked.status].staff_label},
+            code="not_in_review",
+        )
+    if amount is None or amount <= 0:
+        raise NotApprovable(_("The awarded amount must be more than zero."), code="amount_not_positive")
+    if amount > locked.requested_amount:
+        raise NotApprovable(
+            _("The awarded amount (%(amount)s KRW) is more than the %(requested)s KRW requested.")
+            % {"amount": f"{amount:,}", "requested": f"{locked.requested_amount:,}"},
+            code="amount_over_request",
+        )
+    reserved = GrantRound.objects.filter(pk=locked.round_id, awarded_total__lte=F("budget") - amount).update(
+        awarded_total=F("awarded_total") + amount
+    )
+    if reserved != 1:
+        remaining = GrantRound.objects.get(pk=locked.round_id).remaining
+        raise BudgetExceeded(
+            _("Awarding %(amount)s KRW would overspend the round’s budget: %(remaining)s KRW remain.")
+            % {"amount": f"{amount:,}", "remaining": f"{remaining:,}"},
+            code="round_budget_exceeded",
+        )
+    if locked.field_id is not None:
+        envelopes = FieldEnvelope.objects.filter(round_id=locked.round_id, field_id=locked.field_id)
+        reserved = envelopes.filter(Q(amount__isnull=True) | Q(awarded_total__lte=F("amount") - amount)).update(
+            awarded_total=F("awarded_total") + amount
+        )
+        envelope = envelopes.first() if reserved != 1 else None
+        if envelope is not None:  # the field has an envelope and it is too small
+            raise BudgetExceeded(
+                _("Awarding %(amount)s KRW would overspend the “%(field)s” envelope: %(remaining)s KRW remain.")
+                % {
+                    "amount": f"{amount:,}",
+                    "field": envelope.field,
+                    "remaining": f"{envelope.amount - envelope.awarded_total:,}",
+                },
+                code="envelope_exceeded",
+            )
+    return transition(
+        application=locked,
+        to_status=workflow.APPROVED,
+        by=by,
+        note=note,
+        actor=workflow.STAFF,
+        awarded_amount=amount,
+        decision_note=note,
+    )
+
+
+def applications_approve_bulk(*, awards: list[tuple[Application, int]], by) -> list[tuple[Application, str | None]]:
+    """Approve each (application, amount) in its own transaction through ``application_approve``.
+
+    Returns ``(application, None)`` for each approval and ``(application, reason)`` for each
+    refusal, so one refusal (budget, status) never undoes the others.
+    """
+    results = []
+    for application, amount in awards:
+        try:
+            application_approve(application=application, amount=amount, by=by)
+        except ValidationError as error:
+            results.append((application, " ".join(error.messages)))
+        else:
+            results.append((application, None))
+    return results
+
+
+def _weighted_score(criteria: list[Criterion], values: dict[int, int]) -> Decimal:
+    total_weight = sum(criterion.weight for criterion in criteria)
+    points = sum(Decimal(values[c.pk]) / c.max_score * c.weight for c in criteria)
+    return (points * 100 / total_weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _check_reviewer(reviewer) -> None:
+    if not reviewer.has_perm("grants.score_application"):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def review_declare_conflict(*, application: Application, reviewer, note: str) -> Review:
+    """Declare a conflict of interest: any scores this reviewer gave are removed, and from now
+    on the reviewer cannot score this application (the database refuses score rows too)."""
+    _check_reviewer(reviewer)
+    note = note.strip()
+    if not note:
+        raise ValidationError(_("Describe the conflict of interest."), code="conflict_note_required")
+    review, _created = Review.objects.select_for_update().get_or_create(application=application, reviewer=reviewer)
+    review.scores.all().delete()
+    review.conflict_of_interest = True
+    review.conflict_note = note
+    review.weighted_score = None
+    review.scored_at = None
+    review.save()
+    return review
+
+
+@transaction.atomic
+def review_score(*, application: Application, reviewer, values: dict[int, int], comment: str = "") -> Review:
+    """Score ``application`` on every criterion of its round (``values``: criterion id → score).
+
+    Refused when the reviewer declared a conflict of interest, when the application is not in
+    review, or when a score is missing or out of range.
+    """
+    _check_reviewer(reviewer)
+    if application.status != workflow.IN_REVIEW:
+        raise ValidationError(_("Only applications in review can be scored."), code="not_in_review")
+    review, _created = Review.objects.select_for_update().get_or_create(application=application, reviewer=reviewer)
+    if review.conflict_of_interest:
+        raise ConflictOfInterestDeclared(
+            _("You declared a conflict of interest for this application and cannot score it."),
+            code="conflict_of_interest",
+        )
+    criteria = list(Criterion.objects.filter(round_id=application.round_id))
+    if not criteria:
+        raise ValidationError(_("This round has no scoring criteria yet."), code="no_criteria")
+    for criterion in criteria:
+        value = values.get(criterion.pk)
+        if value is None or not 0 <= value <= criterion.max_score:
+            raise ValidationError(
+                _("Give “%(criterion)s” a score from 0 to %(max)s.")
+                % {"criterion": criterion.name, "max": criterion.max_score},
+                code="score_out_of_range",
+            )
+    review.scores.all().delete()
+    Score.objects.bulk_create([Score(review=review, criterion=c, value=values[c.pk]) for c in criteria])
+    review.weighted_score = _weighted_score(criteria, values)
+    review.comment = comment.strip()
+    review.scored_at = timezone.now()
+    review.save()
+    return review
+
+
+def access_record(*, user, action: str, application: Application | None = None, detail: str = "") -> AccessLog:
+    """Write one access-log row (who, when, which application, what)."""
+    return AccessLog.objects.create(user=user, action=action, application=application, detail=detail[:500])
+
+
+@transaction.atomic
+def export_request(*, user, filters: dict, export_format: str) -> ExportJob:
+    """Queue a large export for the Celery worker (enqueued after commit)."""
+    job = ExportJob.objects.create(requested_by=user, filters=filters, format=export_format)
+    access_record(user=user, action=AccessLog.Action.EXPORT, detail=f"job {job.pk}: {filters}")
+
+    def enqueue():
+        from grants.tasks import build_export
+
+        build_export.delay(job.pk)
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+def export_build(*, job_id: int) -> str:
+    """Claim a waiting export (pending → running must change one row), write its file."""
+    from django.core.files.base import ContentFile
+
+    from grants import exports
+
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
+        status=ExportJob.Status.RUNNING
+    )
+    if claimed != 1:
+        return "not-pending"
+    job = ExportJob.objects.get(pk=job_id)
+    try:
+        content, row_count = exports.build(filters=job.filters, export_format=job.format)
+    except Exception as error:
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    job.file.save(exports.filename(job.format), ContentFile(content), save=False)
+    ExportJob.objects.filter(pk=job_id).update(
+        status=ExportJob.Status.DONE, file=job.file.name, row_count=row_count, finished_at=timezone.now()
+    )
+    return "done"

@@ -1,0 +1,49 @@
+"""Shared set-ups for the staff-side tests."""
+
+from django.utils import timezone
+
+from grants import workflow
+from grants.models import Application
+from tests.factories import ApplicationFactory, CommunityGroupFactory, DongFactory, UserFactory
+
+
+def in_review_applications(*, round_, field, count: int, requested: int = 1_000_000, dong=None) -> list[Application]:
+    """``count`` applications in review in ``round_``/``field``, created in bulk for speed."""
+    dong = dong or DongFactory(district=round_.district)
+    representative = UserFactory()
+    groups = CommunityGroupFactory.create_batch(count, dong=dong, representative=representative)
+    now = timezone.now()
+    return Application.objects.bulk_create(
+        [
+            Application(
+                group=group,
+                round=round_,
+                field=field,
+                title=f"골목 사업 {index}",
+                requested_amount=requested,
+                status=workflow.IN_REVIEW,
+                submitted_at=now,
+            )
+            for index, group in enumerate(groups)
+        ]
+    )
+
+
+def make_in_review(**kwargs) -> Application:
+    return ApplicationFactory(status=workflow.IN_REVIEW, submitted_at=timezone.now(), **kwargs)
+
+
+def reviewer_group():
+    """The "reviewer" group of migration 0003. Transactional tests flush the database (the
+    data migration's rows with it), so tests fetch the group through here."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("grants.migrations.0003_reviewer_group")
+    group, created = Group.objects.get_or_create(name=migration.REVIEWER_GROUP)
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="grants", codename__in=migration.REVIEWER_PERMISSIONS)
+        )
+    return group

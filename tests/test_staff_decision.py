@@ -1,0 +1,185 @@
+"""Staff approve an application in the admin; the group's representative sees the new status."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from grants import workflow
+from grants.models import Application, GrantRound
+from tests.browser import login
+from tests.factories import PASSWORD, ApplicationFactory, FieldEnvelopeFactory, FieldFactory, GrantRoundFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_approve_an_application_and_the_resident_sees_it(live_server, desktop_page, screenshot, staff, resident):
+    page = desktop_page
+    round_ = GrantRoundFactory(budget=100_000_000, target_groups=20)
+    climate, care = FieldFactory(name="기후환경"), FieldFactory(name="돌봄·교육")
+    FieldEnvelopeFactory(round=round_, field=climate, amount=30_000_000)
+    FieldEnvelopeFactory(round=round_, field=care, amount=None)
+    group = resident.represented_groups.get()
+    application = ApplicationFactory(
+        group=group,
+        round=round_,
+        field=climate,
+        title="골목 텃밭으로 탄소 줄이기",
+        requested_amount=5_000_000,
+        status=workflow.IN_REVIEW,
+        submitted_at=timezone.now(),
+    )
+    ApplicationFactory(round=round_, field=care, status=workflow.IN_REVIEW, submitted_at=timezone.now())
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.fill("input[name=username]", staff.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator('[data-testid="budget-panel"]').first.is_visible()
+    screenshot(page, "01-admin-index-budget")
+
+    page.goto(f"{live_server.url}/admin/grants/application/")
+    page.locator("#changelist-filter a", has_text="기후환경").click()
+    page.wait_for_load_state()
+    assert "field__id__exact" in page.url
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 1
+    screenshot(page, "02-changelist-filtered-to-one-field")
+
+    page.locator("#result_list a", has_text=application.title).click()
+    page.wait_for_load_state()
+    panel = page.locator('[data-testid="decision-panel"]')
+    assert panel.get_attribute("data-status") == workflow.IN_REVIEW
+    page.fill("#approve-amount", "4500000")
+    screenshot(page, "03-change-page-before-approval")
+    page.locator('[data-testid="decide-approve"] button[type=submit]').click()
+    page.wait_for_load_state()
+    assert page.locator('[data-testid="decision-panel"]').get_attribute("data-status") == workflow.APPROVED
+    screenshot(page, "04-approved")
+
+    application.refresh_from_db()
+    assert (application.status, application.awarded_amount) == (workflow.APPROVED, 4_500_000)
+    assert GrantRound.objects.get(pk=round_.pk).awarded_total == 4_500_000
+
+    page.context.clear_cookies()
+    login(page, live_server, resident.email)
+    page.goto(f"{live_server.url}/my/applications/")
+    page.wait_for_load_state()
+    body = page.locator("body").inner_text()
+    assert application.title in body
+    marked = page.locator(f'[data-status="{workflow.APPROVED}"]')
+    if marked.count() == 0:  # the resident page may not mark statuses (yet): look for the label
+        label = str(workflow.PHASES[workflow.APPROVED].resident_label)
+        assert label in body or re.search(r"선정", body), body
+    screenshot(page, "05-resident-sees-approval")
+    assert Application.objects.filter(status=workflow.APPROVED).count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_bulk_approve_from_the_list_and_see_the_budget_and_ranking(live_server, desktop_page, screenshot, staff):
+    from grants import services
+    from grants.tests.factories import CriterionFactory
+    from grants.tests.helpers import in_review_applications
+
+    page = desktop_page
+    round_ = GrantRoundFactory(budget=5_000_000, target_groups=3)
+    climate = FieldFactory(name="기후환경")
+    FieldEnvelopeFactory(round=round_, field=climate, amount=4_000_000)
+    applications = in_review_applications(round_=round_, field=climate, count=3, requested=2_000_000)
+    criterion = CriterionFactory(round=round_, name="공공성", weight=2)
+    for application, value in zip(applications, [6, 9, 3]):
+        services.review_score(application=application, reviewer=staff, values={criterion.pk: value})
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/grants/application/")
+    page.fill("input[name=username]", staff.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    page.click("#action-toggle")
+    page.select_option("select[name=action]", "approve_selected")
+    page.click("button[name=index]")
+    page.wait_for_load_state()
+    screenshot(page, "01-bulk-approve-amounts")
+    page.locator("form button.default").click()
+    page.wait_for_load_state()
+    screenshot(page, "02-bulk-approve-report")
+    assert page.locator(".messagelist .error").count() == 1  # the third is over the envelope
+    assert Application.objects.filter(status=workflow.APPROVED).count() == 2
+
+    page.goto(f"{live_server.url}/admin/grants/application/ranking/?round={round_.pk}")
+    screenshot(page, "03-ranking")
+    page.goto(f"{live_server.url}/admin/grants/grantround/{round_.pk}/change/")
+    assert page.locator('[data-testid="budget-funded"]').inner_text().startswith("2 / 3")
+    screenshot(page, "04-round-budget")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_reviewer_scores_an_application_but_sees_no_decision_buttons(live_server, desktop_page, screenshot):
+    from grants.models import Review
+    from grants.tests.factories import CriterionFactory
+    from grants.tests.helpers import reviewer_group
+    from tests.factories import UserFactory
+
+    page = desktop_page
+    reviewer = UserFactory(email="reviewer@example.com", name="심사위원", is_staff=True)
+    reviewer.groups.add(reviewer_group())
+    application = ApplicationFactory(
+        title="마을 돌봄 쉼터", status=workflow.IN_REVIEW, submitted_at=timezone.now(), requested_amount=3_000_000
+    )
+    public = CriterionFactory(round=application.round, name="공공성", weight=3, description="마을 전체에 도움이 되는가")
+    feasible = CriterionFactory(round=application.round, name="실현가능성", weight=1, max_score=5)
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/grants/application/{application.pk}/change/")
+    page.fill("input[name=username]", reviewer.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator('[data-testid="decide-approve"]').count() == 0
+    page.click('[data-testid="score-link"]')
+    page.wait_for_load_state()
+    page.get_by_label(re.compile("공공성")).fill("8")
+    page.get_by_label(re.compile("실현가능성")).fill("5")
+    screenshot(page, "01-score-form")
+    page.click("input[name=save_scores]")
+    page.wait_for_load_state()
+    screenshot(page, "02-scored")
+
+    review = Review.objects.get(application=application, reviewer=reviewer)
+    assert float(review.weighted_score) == 85.0
+    assert {s.criterion_id for s in review.scores.all()} == {public.pk, feasible.pk}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_override_a_failing_eligibility_check_with_a_reason(live_server, desktop_page, screenshot, staff):
+    from grants.models import EligibilityOverride
+
+    page = desktop_page
+    application = ApplicationFactory(
+        title="작은 모임 사업", status=workflow.SCREENING, submitted_at=timezone.now(), group__member_count=4
+    )
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/grants/application/{application.pk}/change/")
+    page.fill("input[name=username]", staff.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator('[data-testid="check-group_size"] .check-fail').count() == 2
+    screenshot(page, "01-checklist")
+    page.select_option("#override-criterion", "group_size")
+    page.select_option("#override-passed", "1")
+    page.fill("#override-reason", "추가 회원 명부 제출(6명)")
+    page.get_by_role("button", name=re.compile("override|판정 변경", re.I)).click()
+    page.wait_for_load_state()
+    screenshot(page, "02-overridden")
+
+    override = EligibilityOverride.objects.get(application=application)
+    assert (override.criterion, override.passed, override.by_id) == ("group_size", True, staff.pk)
