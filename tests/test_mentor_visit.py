@@ -13,11 +13,6 @@ from tests.factories import ApplicationFactory, AssignmentFactory, BudgetLineFac
 PRIVATE_NOTE = "대표님이 요즘 건강이 안 좋으심 (비공개)"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def assert_no_horizontal_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 

@@ -11,11 +11,6 @@ from tests.browser import login
 from tests.factories import PASSWORD, ApplicationFactory, FieldEnvelopeFactory, FieldFactory, GrantRoundFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_staff_approve_an_application_and_the_resident_sees_it(live_server, desktop_page, screenshot, staff, resident):

@@ -13,12 +13,6 @@ from tests.factories import (
 PRIVATE_NOTE = "PRIVATE-NOTE-대표님 건강이 안 좋으심"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The cast's passwords are hashed on creation; the production hasher costs ~0.5 s a user.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def grant_round(db):
     return GrantRoundFactory()

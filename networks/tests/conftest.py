@@ -8,13 +8,6 @@ from networks.tests.factories import RegionalNetworkFactory, coordinator_of
 from tests.factories import DongFactory, ForumFactory, RegionFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The cast's passwords are hashed on creation; the default hasher makes that the slowest
-    part of these tests. Login still checks the password (MD5 is fine for test users)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def network(db):
     """The dong network of 양동, created with the dong."""
