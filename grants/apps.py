@@ -7,6 +7,9 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self):
-        from grants import reminders
+        from django.db.models.signals import post_migrate
+
+        from grants import reminders, roles
 
         reminders.register_all()
+        post_migrate.connect(roles.ensure_reviewer_group, sender=self, dispatch_uid="grants_reviewer_group")

@@ -34,16 +34,9 @@ def make_in_review(**kwargs) -> Application:
 
 
 def reviewer_group():
-    """The "reviewer" group of migration 0003. Transactional tests flush the database (the
-    data migration's rows with it), so tests fetch the group through here."""
-    import importlib
+    """The "reviewer" group that every ``migrate`` sets up (see ``grants/roles.py``)."""
+    from django.contrib.auth.models import Group
 
-    from django.contrib.auth.models import Group, Permission
+    from grants.roles import REVIEWER_GROUP
 
-    migration = importlib.import_module("grants.migrations.0003_reviewer_group")
-    group, created = Group.objects.get_or_create(name=migration.REVIEWER_GROUP)
-    if created:
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="grants", codename__in=migration.REVIEWER_PERMISSIONS)
-        )
-    return group
+    return Group.objects.get(name=REVIEWER_GROUP)

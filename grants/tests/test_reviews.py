@@ -106,7 +106,7 @@ def test_a_staff_member_without_the_scoring_permission_cannot_score(scored_setup
 
 
 @pytest.mark.django_db
-def test_the_reviewer_group_from_the_migration_may_view_and_score_but_not_decide():
+def test_the_reviewer_group_set_up_by_migrate_may_view_and_score_but_not_decide():
     codenames = set(Group.objects.get(name="reviewer").permissions.values_list("codename", flat=True))
 
     assert {"view_application", "view_attachment", "score_application"} <= codenames

@@ -136,8 +136,8 @@ def test_a_photo_over_ten_megabytes_is_refused(client, mentor, assignment, media
 
 @pytest.mark.django_db
 def test_only_forums_of_the_groups_networks_can_be_chosen(client, mentor, assignment):
-    network = NetworkFactory(dong=assignment.group.dong)
-    NetworkMembership.objects.create(network=network, group=assignment.group)
+    network = NetworkFactory(dong=assignment.group.dong)  # the dong's own network, joined automatically
+    assert NetworkMembership.objects.filter(network=network, group=assignment.group).exists()
     own_forum = ForumFactory(network=network)
     stranger_forum = ForumFactory()
     client.force_login(mentor)
