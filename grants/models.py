@@ -334,3 +334,10 @@ class StatusChange(models.Model):
     @property
     def resident_label(self):
         return workflow.PHASES[self.to_status].resident_label
+
+
+# --- resident side (issue 3)
+# The documents a submission cannot go without (``Application.missing_document_kinds`` reads
+# this). Plan and budget are typed into the form itself; the participants' signatures are
+# the one document only paper can give.
+Attachment.REQUIRED_KINDS = [Attachment.Kind.SIGNATURES]
