@@ -103,7 +103,10 @@ def my_applications(request):
 def application_detail(request, pk):
     application = selectors.application_for_representative(request.user, pk)
     context = _summary_context(application)
-    context["changes"] = application.status_changes.order_by("at", "id")
+    changes = list(application.status_changes.order_by("at", "id"))
+    context["changes"] = changes
+    requests = [change for change in changes if change.to_status == workflow.CHANGES_REQUESTED]
+    context["change_request_note"] = requests[-1].note if requests else ""
     context["can_withdraw"] = workflow.is_allowed(application.status, workflow.WITHDRAWN, workflow.RESIDENT)
     return render(request, "grants/application_detail.html", context)
 

@@ -89,7 +89,9 @@ def test_the_groups_mentor_downloads_the_file(client, mentor, attachment):
 
 
 def test_another_groups_mentor_gets_404_on_the_file(client, other_mentor, other_resident, attachment, open_round):
-    AssignmentFactory(mentor=other_mentor.mentor_profile, group=other_resident.represented_groups.get(), round=open_round)
+    AssignmentFactory(
+        mentor=other_mentor.mentor_profile, group=other_resident.represented_groups.get(), round=open_round
+    )
     client.force_login(other_mentor)
     assert client.get(download_url(attachment)).status_code == 404
 
