@@ -42,7 +42,9 @@ def test_sign_up_refuses_an_email_already_used_in_any_case(client, resident):
 
 def test_sign_up_refuses_mismatched_or_weak_passwords(client):
     assert client.post(reverse("signup"), {**SIGNUP, "password2": "other-thing-x-9"}).status_code == 400
-    assert client.post(reverse("signup"), {**SIGNUP, "password1": "12345678", "password2": "12345678"}).status_code == 400
+    assert (
+        client.post(reverse("signup"), {**SIGNUP, "password1": "12345678", "password2": "12345678"}).status_code == 400
+    )
     assert not User.objects.exists()
 
 
@@ -108,7 +110,9 @@ def test_password_reset_says_nothing_about_unknown_addresses(client):
 
 def test_profile_edits_name_phone_and_language(client, resident):
     client.force_login(resident)
-    response = client.post(reverse("profile"), {"name": "김주민2", "phone": "010-1111-2222", "preferred_language": "en"})
+    response = client.post(
+        reverse("profile"), {"name": "김주민2", "phone": "010-1111-2222", "preferred_language": "en"}
+    )
     assert response.status_code == 302
     resident.refresh_from_db()
     assert (resident.name, resident.phone, resident.preferred_language) == ("김주민2", "010-1111-2222", "en")
