@@ -223,7 +223,12 @@ def apply_documents(request, pk):
     if blocked := _not_editable(request, application):
         return blocked
     is_xhr = request.headers.get("X-Requested-With") == "XMLHttpRequest"
-    form = AttachmentForm(request.POST or None, request.FILES or None)
+    attachments = list(application.attachments.all())
+    present = {attachment.kind for attachment in attachments}
+    missing = [kind for kind in Attachment.REQUIRED_KINDS if kind not in present]
+    # Offer the first document still needed, so the usual case needs no choice at all.
+    initial = {"kind": missing[0]} if missing else {}
+    form = AttachmentForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_attachment(
@@ -244,15 +249,10 @@ def apply_documents(request, pk):
             messages.success(request, _("The file was attached."))
             url = _step_url(application, "documents")
             return JsonResponse({"redirect": url}) if is_xhr else redirect(url)
-    attachments = list(application.attachments.all())
     context = {
         "form": form,
         "attachments": attachments,
-        "missing_kinds": [
-            Attachment.Kind(kind).label
-            for kind in Attachment.REQUIRED_KINDS
-            if kind not in {a.kind for a in attachments}
-        ],
+        "missing_kinds": [Attachment.Kind(kind).label for kind in missing],
         "max_files": uploads.MAX_FILES,
         "max_bytes": uploads.MAX_BYTES,
         "can_add": len(attachments) < uploads.MAX_FILES,

@@ -9,5 +9,6 @@ def login(page, live_server, email: str, password: str = PASSWORD, *, next_path:
     page.goto(f"{live_server.url}/accounts/login/{suffix}")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    # "main": the nav above holds other submit buttons (language switcher, log out).
+    page.click("main button[type=submit]")
     page.wait_for_load_state()

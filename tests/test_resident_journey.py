@@ -1,6 +1,8 @@
 """A new resident applies on a 375 px phone: sign up, register the group, fill every step,
 upload a PDF, consent, submit, and see the status; the receipt waits in the outbox."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -146,3 +148,47 @@ def test_a_new_resident_applies_from_sign_up_to_submitted_on_a_phone(live_server
     page.goto(live_server.url + "/my/applications/")
     expect(page.get_by_test_id(f"application-{application.pk}")).to_be_visible()
     screenshot(page, "11-my-applications")
+
+
+def test_a_wrong_file_is_refused_in_place_with_the_error_summary(live_server, phone_page, screenshot, seogu_round):
+    from grants.tests.conftest import tiny_docx
+    from tests.browser import login
+    from tests.factories import ApplicationFactory, CommunityGroupFactory, UserFactory
+
+    user = UserFactory(email="uploader@example.com")
+    group = CommunityGroupFactory(representative=user, dong=seogu_round.district.dongs.first())
+    application = ApplicationFactory(group=group, round=seogu_round)
+    page = phone_page
+    page.emulate_media(reduced_motion="reduce")
+    login(page, live_server, user.email, next_path=f"/my/applications/{application.pk}/documents/")
+    page.wait_for_url("**/documents/")
+    page.set_input_files(
+        "input[name=file]", files=[{"name": "계획서.pdf", "mimeType": "application/pdf", "buffer": tiny_docx()}]
+    )
+    page.get_by_test_id("upload").click()
+    expect(page.get_by_test_id("error-summary")).to_be_visible()
+    expect(page.get_by_test_id("error-summary")).to_be_focused()
+    expect(page.locator("#id_file")).to_have_class(re.compile("is-invalid"))
+    assert page.url.endswith("/documents/")
+    assert_no_serious_axe_violations(page)
+    screenshot(page, "01-wrong-file")
+    assert application.attachments.count() == 0
+
+
+def test_the_login_form_works_with_the_keyboard_alone(live_server, desktop_page, resident, password):
+    page = desktop_page
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.goto(live_server.url + "/accounts/login/")
+    # The email field has the focus already (autofocus): type, Tab, type, Enter.
+    page.keyboard.type("resident@example.com")
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "the focused field must show where the keyboard is"
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url + "/")
+    expect(page.locator("form[action='/accounts/logout/'] button")).to_be_visible()
