@@ -136,3 +136,33 @@ def test_the_group_form_never_breaks(client, resident, name, member_count, phone
     after = (group.name, group.member_count, list(group.members.values_list("name", "role")))
     if response.status_code == 400:
         assert after == before
+
+
+@SETTINGS
+@given(answers=st.lists(st.one_of(st.sampled_from(["yes", "no", ""]), text), min_size=3, max_size=3))
+def test_the_consent_step_never_breaks_or_saves_half(client, resident, draft, answers):
+    from grants.models import Consent
+
+    client.force_login(resident)
+    before = sorted(Consent.objects.filter(application=draft).values_list("kind", "granted"))
+    data = dict(zip(["consent_collection", "consent_third_party", "consent_notices"], answers))
+    response = client.post(reverse("grants:apply_consent", args=[draft.pk]), data)
+    assert response.status_code in (302, 400)
+    after = sorted(Consent.objects.filter(application=draft).values_list("kind", "granted"))
+    if response.status_code == 400:
+        assert after == before
+    else:
+        assert len(after) == 3
+
+
+@SETTINGS
+@given(email=st.one_of(text, st.emails()), name=text, phone=text, password=text)
+def test_sign_up_never_breaks(client, email, name, phone, password):
+    from accounts.models import User
+
+    count = User.objects.count()
+    data = {"email": email, "name": name, "phone": phone, "password1": password, "password2": password}
+    response = client.post(reverse("signup"), data)
+    assert response.status_code in (302, 400)
+    assert User.objects.count() == count + (1 if response.status_code == 302 else 0)
+    client.logout()

@@ -84,3 +84,19 @@ def test_each_step_has_a_fixed_number_of_queries(client, resident, complete_draf
     with django_assert_max_num_queries(STEP_BOUNDS[view]):
         large = queries(client, url)
     assert small == large
+
+
+def test_the_group_page_queries_do_not_grow_with_participants(
+    client, resident, open_round, django_assert_max_num_queries
+):
+    from networks.models import GroupMember
+
+    client.force_login(resident)
+    group = resident.represented_groups.get()
+    GroupMember.objects.create(group=group, name="가", role="대표")
+    small = queries(client, reverse("grants:group"))
+    GroupMember.objects.bulk_create(GroupMember(group=group, name=f"이웃{n}", order=n) for n in range(49))
+    # session, user, group (+dong, district), members, dongs for the select, open rounds, envelopes, mentor check
+    with django_assert_max_num_queries(8):
+        large = queries(client, reverse("grants:group"))
+    assert small == large
