@@ -130,3 +130,17 @@ def test_anonymous_is_sent_to_login_from_the_profile(anonymous):
     response = anonymous.get(reverse("profile"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_the_reset_link_from_the_email_sets_a_new_password(client, resident):
+    import re
+
+    client.post(reverse("password_reset"), {"email": "resident@example.com"})
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", Email.objects.get(kind="password_reset").body_text)[1]
+    form_page = client.get(link, follow=True)
+    assert form_page.context["validlink"]
+    new_password = "brand-new-meadow-lantern-3"
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
+    assert done.url == reverse("password_reset_complete")
+    resident.refresh_from_db()
+    assert resident.check_password(new_password)
