@@ -1,6 +1,7 @@
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -67,3 +68,37 @@ class User(AbstractUser):
     def is_mentor(self) -> bool:
         profile = getattr(self, "mentor_profile", None)
         return profile is not None and profile.active
+
+
+class LoginAttemptQuerySet(models.QuerySet):
+    def failure_counts(self, *, email: str, ip_address: str | None, since) -> tuple[int, int]:
+        """(failures for this account, failures from this address) since ``since``, in one query."""
+        counts = self.filter(succeeded=False, at__gte=since).aggregate(
+            account=models.Count("pk", filter=models.Q(email=email)),
+            address=models.Count("pk", filter=models.Q(ip_address=ip_address) if ip_address else models.Q(pk=None)),
+        )
+        return counts["account"], counts["address"]
+
+
+class LoginAttempt(models.Model):
+    """One attempt to log in, kept in the database so the lock-out survives restarts and
+    holds across every web process (a cache would not)."""
+
+    email = models.CharField(_("email address"), max_length=254)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    succeeded = models.BooleanField(_("succeeded"), default=False)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    objects = LoginAttemptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("login attempt")
+        verbose_name_plural = _("login attempts")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["email", "at"], name="loginattempt_email_at_idx"),
+            models.Index(fields=["ip_address", "at"], name="loginattempt_ip_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} @ {self.at:%Y-%m-%d %H:%M} ({'ok' if self.succeeded else 'failed'})"

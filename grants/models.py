@@ -262,6 +262,10 @@ class Attachment(models.Model):
         SIGNATURES = "signatures", _("Participant signatures")
         OTHER = "other", _("Other")
 
+    # The documents a submission cannot go without. Plan and budget are typed into the form
+    # itself; the participants' signatures are the one document only paper can give.
+    REQUIRED_KINDS = [Kind.SIGNATURES]
+
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("application")
     )
@@ -341,18 +345,6 @@ class StatusChange(models.Model):
 
 
 # --- staff side (issue 4)
-# ``Application.missing_document_kinds`` reads ``Attachment.REQUIRED_KINDS``, which the
-# foundation does not define yet; the resident side (issue 3) owns that list. Until it
-# lands, screening needs a default: the documents every call asks for.
-if not hasattr(Attachment, "REQUIRED_KINDS"):
-    Attachment.REQUIRED_KINDS = [
-        Attachment.Kind.PLAN,
-        Attachment.Kind.BUDGET,
-        Attachment.Kind.REGISTRATION,
-        Attachment.Kind.SIGNATURES,
-    ]
-
-
 class EligibilityOverride(models.Model):
     """A staff decision on one automatic eligibility check at screening: confirmed as shown, or
     overridden (passed or failed against the automatic result) with a reason."""

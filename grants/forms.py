@@ -1,0 +1,249 @@
+"""The resident's forms: the group, the application's steps, documents and consents."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from grants import uploads
+from grants.consents import CONSENT_TEXTS
+from grants.models import Attachment, BudgetLine, Field
+from networks.models import CommunityGroup, Dong
+
+LONG_TEXT = 3000
+MAX_AMOUNT = 10_000_000_000  # ten billion won: far beyond any line, well inside the column
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = CommunityGroup
+        fields = ["name", "kind", "dong", "member_count", "contact_phone", "contact_email", "description"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "member_count": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 10000}),
+            "contact_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "name": _("The name the group uses, e.g. 햇살마을공동체."),
+            "dong": _("The administrative dong where the group lives or works."),
+            "member_count": _("How many residents take part, including you."),
+            "contact_phone": _("A number the support team can call. Leave empty to use yours."),
+            "description": _("Two or three sentences about the group. This is shown publicly if you are funded."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dong"].queryset = Dong.objects.select_related("district").order_by("district", "order", "name")
+        self.fields["dong"].empty_label = _("Choose the dong")
+        self.fields["member_count"].validators.append(_MemberCountLimit())
+        self.fields["description"].validators.append(MaxLengthValidator(LONG_TEXT))
+
+    def clean_contact_phone(self):
+        from accounts.forms import clean_phone
+
+        return clean_phone(self.cleaned_data["contact_phone"])
+
+
+class _MemberCountLimit:
+    def __call__(self, value):
+        if value is not None and not 1 <= value <= 10000:
+            raise ValidationError(_("Enter a number between 1 and 10,000."), code="member_count_range")
+
+
+class GroupMemberForm(forms.Form):
+    name = forms.CharField(label=_("Participant's name"), max_length=50)
+    role = forms.CharField(
+        label=_("Role"), max_length=50, required=False, help_text=_("e.g. representative, treasurer, member")
+    )
+
+
+GroupMemberFormSet = forms.formset_factory(
+    GroupMemberForm, extra=2, can_delete=True, max_num=100, absolute_max=200, validate_max=True
+)
+
+
+class ProjectForm(forms.Form):
+    """Step 1. Every field may stay empty in a draft; the review step lists what is missing."""
+
+    field = forms.ModelChoiceField(
+        label=_("Field"), queryset=Field.objects.none(), required=False, widget=forms.RadioSelect, empty_label=None
+    )
+    title = forms.CharField(label=_("Project title"), max_length=200, required=False)
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the village needs this project."),
+    )
+    plan = forms.CharField(
+        label=_("Activity plan"),
+        max_length=LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What you will do, where, and with whom."),
+    )
+    schedule = forms.CharField(
+        label=_("Schedule"),
+        max_length=LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("e.g. April: first meeting; May to October: monthly activity; November: sharing results."),
+    )
+    expected_outcomes = forms.CharField(
+        label=_("Expected outcomes"),
+        max_length=LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What will be different in the village afterwards."),
+    )
+    resident_participation = forms.CharField(
+        label=_("How residents take part"),
+        max_length=LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("How neighbours beyond the group can join in."),
+    )
+
+    def __init__(self, *args, round_, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].queryset = Field.objects.filter(envelopes__round=round_).order_by("order", "name")
+
+
+class AmountField(forms.IntegerField):
+    """Won as people write them: "1,000,000", "1 000 000원" and "1000000" are all one million."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "data-amount": ""})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s,원₩]", "", value)
+        return super().to_python(value)
+
+
+class BudgetLineForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=BudgetLine.Category.choices)
+    item = forms.CharField(label=_("What it pays for"), max_length=200)
+    amount = AmountField(label=_("Amount (KRW)"), min_value=1, max_value=MAX_AMOUNT)
+    source = forms.ChoiceField(
+        label=_("Paid by"),
+        choices=BudgetLine.Source.choices,
+        initial=BudgetLine.Source.SUBSIDY,
+        widget=forms.Select(attrs={"data-source": ""}),
+    )
+
+
+class BaseBudgetFormSet(forms.BaseFormSet):
+    """Checks the round's money rules on the whole budget: the subsidy cap and the minimum
+    self-contribution share."""
+
+    def __init__(self, *args, round_, **kwargs):
+        self.round = round_
+        super().__init__(*args, **kwargs)
+
+    def lines(self) -> list[dict]:
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        lines = self.lines()
+        subsidy = sum(line["amount"] for line in lines if line["source"] == BudgetLine.Source.SUBSIDY)
+        own = sum(line["amount"] for line in lines if line["source"] == BudgetLine.Source.SELF)
+        total = subsidy + own
+        errors = []
+        if self.round.max_per_group and subsidy > self.round.max_per_group:
+            errors.append(
+                ValidationError(
+                    _("The subsidy total (%(subsidy)s won) is over this round's limit of %(max)s won per group."),
+                    code="over_max",
+                    params={"subsidy": f"{subsidy:,}", "max": f"{self.round.max_per_group:,}"},
+                )
+            )
+        minimum = self.round.min_self_contribution_percent
+        if total and own * 100 < minimum * total:
+            errors.append(
+                ValidationError(
+                    _(
+                        "The self-contribution must be at least %(min)s%% of the total project cost "
+                        "(at least %(needed)s won of %(total)s won); now it is %(own)s won."
+                    ),
+                    code="self_contribution_low",
+                    params={
+                        "min": minimum,
+                        "needed": f"{-(-minimum * total // 100):,}",
+                        "total": f"{total:,}",
+                        "own": f"{own:,}",
+                    },
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+BudgetFormSet = forms.formset_factory(
+    BudgetLineForm,
+    formset=BaseBudgetFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=50,
+    absolute_max=60,
+    validate_max=True,
+)
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document type"), choices=Attachment.Kind.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, HWP, HWPX, DOCX, XLSX, JPG or PNG, up to 10 MB. A clear phone photo of a paper is fine."),
+        widget=forms.ClearableFileInput(attrs={"accept": uploads.ACCEPT_ATTRIBUTE}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.original_name, self.content_type = uploads.check_upload(upload)
+        return upload
+
+
+class ConsentForm(forms.Form):
+    """One separate yes/no answer per consent (PIPA §15(2)); refusing a required one is allowed
+    but then the application cannot be submitted, and the form says so."""
+
+    YES, NO = "yes", "no"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for text in CONSENT_TEXTS:
+            self.fields[f"consent_{text.kind}"] = forms.ChoiceField(
+                label=text.title,
+                choices=[(self.YES, _("I agree")), (self.NO, _("I do not agree"))],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose whether you agree.")},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for text in CONSENT_TEXTS:
+            name = f"consent_{text.kind}"
+            if text.required and cleaned.get(name) == self.NO:
+                self.add_error(
+                    name,
+                    ValidationError(
+                        _("This consent is required: without it the application cannot be submitted."),
+                        code="required_consent",
+                    ),
+                )
+        return cleaned
+
+    def answers(self) -> dict[str, bool]:
+        return {text.kind: self.cleaned_data[f"consent_{text.kind}"] == self.YES for text in CONSENT_TEXTS}
