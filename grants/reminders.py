@@ -21,14 +21,6 @@ WAITING_FOR_REVIEW = [workflow.SUBMITTED, workflow.SCREENING, workflow.IN_REVIEW
 DOCUMENTS_GRACE = DAY
 
 
-def required_document_kinds() -> list[str]:
-    """The kinds ``Application.missing_document_kinds()`` checks; every named kind if none is set."""
-    required = getattr(Attachment, "REQUIRED_KINDS", None)
-    if required is None:
-        required = [kind for kind in Attachment.Kind.values if kind != Attachment.Kind.OTHER]
-    return list(required)
-
-
 def collect_draft_deadlines(now):
     """Drafts of open rounds closing within their largest ``draft_reminder_days``.
 
@@ -62,7 +54,7 @@ def collect_missing_documents(now):
 
     One reminder per submission (a resubmission is a new occasion). Two queries in all.
     """
-    required = required_document_kinds()
+    required = Attachment.REQUIRED_KINDS
     applications = (
         Application.objects.filter(
             status__in=[workflow.SUBMITTED, workflow.SCREENING], submitted_at__lte=now - DOCUMENTS_GRACE

@@ -13,5 +13,6 @@ urlpatterns = [
     path("photos/<int:photo_id>/", views.photo_download, name="photo"),
     path("sessions/new/", views.session_create, name="session_create"),
     path("sessions/<int:session_id>/", views.session_detail, name="session"),
+    path("my-group/", views.my_group_visits, name="my_group_visits"),
     path("my-group/<int:group_id>/visits/", views.group_visits_for_resident, name="group_visits_for_resident"),
 ]

@@ -192,6 +192,15 @@ def group_visits_for_resident(request, group_id):
 
 
 @login_required
+def my_group_visits(request):
+    """The nav's entry for a representative: their group's support record, or where to start."""
+    group = request.user.represented_groups.order_by("pk").first()
+    if group is None:
+        return render(request, "mentors/resident_no_group.html")
+    return redirect("mentors:group_visits_for_resident", group_id=group.pk)
+
+
+@login_required
 def session_create(request):
     mentor = _mentor_or_404(request.user)
     round = selectors.current_round()

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from grants import workflow
 from grants.models import Attachment, StatusChange
-from grants.reminders import required_document_kinds
 from grants.services import transition
 from mentors.models import Assignment, FollowUp
 from networks.models import ForumRegistration
@@ -118,7 +117,7 @@ def test_a_submitted_application_missing_documents_is_reminded_once_with_the_mis
     complete = ApplicationFactory(
         group=other_resident.represented_groups.get(), status=workflow.SUBMITTED, submitted_at=now - 2 * DAY
     )
-    for kind in required_document_kinds():
+    for kind in Attachment.REQUIRED_KINDS:
         Attachment.objects.create(
             application=complete, kind=kind, file=f"attachments/{kind}", original_name="a.pdf", content_type="x", size=1
         )
