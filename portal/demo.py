@@ -16,7 +16,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from grants.models import Application, BudgetLine, Field, FieldEnvelope, GrantRound, StatusChange
+from grants.consents import WORDING_VERSION
+from grants.models import (
+    Application,
+    BudgetLine,
+    Consent,
+    Criterion,
+    Field,
+    FieldEnvelope,
+    GrantRound,
+    StatusChange,
+)
 from mentors.models import Assignment, CoachingVisit, FollowUp, Mentor
 from networks.models import (
     CommunityGroup,
@@ -116,6 +126,13 @@ STATUS_CYCLE_2026 = [
     "in_review",
     "screening",
 ]
+RUBRIC = [  # (criterion, weight): the usual Korean village-community scoring sheet
+    ("주민 참여", 3),
+    ("사업 실현 가능성", 2),
+    ("예산의 적정성", 2),
+    ("지속 가능성", 2),
+    ("공익성", 1),
+]
 AMOUNTS_2025 = [2_500_000, 3_500_000, 3_000_000, 2_000_000, 4_000_000]
 
 
@@ -213,6 +230,7 @@ def _rounds(district, fields, summary):
     summary.add("rounds", int(created))
     if created:
         FieldEnvelope.objects.bulk_create(FieldEnvelope(round=round_2025, field=f, amount=87_500_000) for f in fields)
+        _rubric(round_2025)
     round_2026, created = GrantRound.objects.get_or_create(
         district=district,
         year=2026,
@@ -231,7 +249,15 @@ def _rounds(district, fields, summary):
     summary.add("rounds", int(created))
     if created:
         FieldEnvelope.objects.bulk_create(FieldEnvelope(round=round_2026, field=f, amount=90_000_000) for f in fields)
+        _rubric(round_2026)
     return round_2025, round_2026
+
+
+def _rubric(grant_round):
+    Criterion.objects.bulk_create(
+        Criterion(round=grant_round, name=name, weight=weight, max_score=10, order=order)
+        for order, (name, weight) in enumerate(RUBRIC, start=1)
+    )
 
 
 def _user(email, name, password_hash, summary, **extra):
@@ -362,6 +388,7 @@ def _applications(new_groups, seed, fields, round_2025, round_2026, staff, summa
         changes.extend(_history(application, staff))
     BudgetLine.objects.bulk_create(lines, batch_size=5000)
     StatusChange.objects.bulk_create(changes, batch_size=5000)
+    Consent.objects.bulk_create(_consents(applications), batch_size=5000)
     summary.add("applications", len(applications))
     summary.add("budget lines", len(lines))
 
@@ -438,6 +465,27 @@ def _budget_lines(application):
         )
     )
     return lines
+
+
+def _consents(applications):
+    """Every submitted application carries its consents; the optional one is given by two in three."""
+    rows = []
+    for application in applications:
+        if application.status == "draft":
+            continue
+        representative = application.group.representative
+        for kind in Consent.Kind.values:
+            granted = kind != Consent.Kind.NOTICES or application.group_id % 3 != 0
+            rows.append(
+                Consent(
+                    application=application,
+                    kind=kind,
+                    granted=granted,
+                    text_version=WORDING_VERSION,
+                    recorded_by=representative,
+                )
+            )
+    return rows
 
 
 PATHS = {

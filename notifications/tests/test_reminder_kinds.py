@@ -125,7 +125,7 @@ def test_a_submitted_application_missing_documents_is_reminded_once_with_the_mis
     sweep(now=now, kinds=["documents_missing"])
     email = Email.objects.get(kind="documents_missing")
     assert email.related == missing
-    assert "- Project plan" in email.body_text and "<li>Budget sheet</li>" in email.body_html
+    assert "- Participant signatures" in email.body_text and "<li>Participant signatures</li>" in email.body_html
 
 
 def test_staff_get_one_daily_digest_each_not_one_email_per_waiting_application(staff):
