@@ -189,6 +189,8 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["round", "status"], name="application_round_status_idx"),
             models.Index(fields=["-submitted_at", "-id"], name="application_default_order_idx"),
+            # The staff list is almost always filtered to one round, newest first.
+            models.Index(fields=["round", "-submitted_at", "-id"], name="application_round_order_idx"),
         ]
         permissions = [
             ("decide_application", _("Can approve, reject or request changes to applications")),

@@ -15,21 +15,26 @@ HEALTH_WINDOW_DAYS = 90
 CALENDAR_PAST_DAYS = 90
 
 
+MEMBER_NAMES_SHOWN = 8
+
+
 def _coordinators_prefetch():
     users = get_user_model().objects.only("id", "name").order_by("name")
     return Prefetch("coordinators", queryset=users, to_attr="coordinator_list")
 
 
 def public_networks(now=None):
-    """Every network with its member groups (``member_groups``: names only), coordinators
-    (``coordinator_list``: names only) and upcoming forums (``upcoming_forums``). Five queries."""
+    """Every network with its number of member groups (``member_total``), the first
+    ``MEMBER_NAMES_SHOWN`` of them (``member_groups``: names only), coordinators
+    (``coordinator_list``: names only) and upcoming forums (``upcoming_forums``). Four queries,
+    whatever the number of groups: the member names are a sliced (windowed) prefetch."""
     now = now or timezone.now()
+    first_members = CommunityGroup.objects.only("id", "name").order_by("name")[:MEMBER_NAMES_SHOWN]
     return (
         Network.objects.select_related("dong", "region")
+        .annotate(member_total=Count("memberships", distinct=True))
         .prefetch_related(
-            Prefetch(
-                "groups", queryset=CommunityGroup.objects.only("id", "name").order_by("name"), to_attr="member_groups"
-            ),
+            Prefetch("groups", queryset=first_members, to_attr="member_groups"),
             _coordinators_prefetch(),
             Prefetch(
                 "forums",

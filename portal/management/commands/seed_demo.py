@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from networks.models import District
 from portal import demo
@@ -34,6 +35,11 @@ class Command(BaseCommand):
         password = demo_password()
         started = time.monotonic()
         summary = demo.seed(groups=groups, seed=seed, password=password)
+        if summary.changed:
+            # Bulk inserts leave the planner's statistics stale (it would expect 50 rows where
+            # there are 10,000 and pick hash joins over the whole table); refresh them now.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         elapsed = time.monotonic() - started
         if not summary.changed:
             self.stdout.write("Demo data already complete: nothing changed.")
