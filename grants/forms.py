@@ -66,6 +66,17 @@ GroupMemberFormSet = forms.formset_factory(
 )
 
 
+def long_text(label, help_text, *, rows: int = 3) -> forms.CharField:
+    """An optional multi-line answer of a draft step."""
+    return forms.CharField(
+        label=label,
+        max_length=LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
 class ProjectForm(forms.Form):
     """Step 1. Every field may stay empty in a draft; the review step lists what is missing."""
 
@@ -73,40 +84,18 @@ class ProjectForm(forms.Form):
         label=_("Field"), queryset=Field.objects.none(), required=False, widget=forms.RadioSelect, empty_label=None
     )
     title = forms.CharField(label=_("Project title"), max_length=200, required=False)
-    purpose = forms.CharField(
-        label=_("Purpose"),
-        max_length=LONG_TEXT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Why the village needs this project."),
+    purpose = long_text(_("Purpose"), _("Why the village needs this project."), rows=3)
+    plan = long_text(_("Activity plan"), _("What you will do, where, and with whom."), rows=4)
+    schedule = long_text(
+        _("Schedule"),
+        _("e.g. April: first meeting; May to October: monthly activity; November: sharing results."),
+        rows=3,
     )
-    plan = forms.CharField(
-        label=_("Activity plan"),
-        max_length=LONG_TEXT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("What you will do, where, and with whom."),
+    expected_outcomes = long_text(
+        _("Expected outcomes"), _("What will be different in the village afterwards."), rows=3
     )
-    schedule = forms.CharField(
-        label=_("Schedule"),
-        max_length=LONG_TEXT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("e.g. April: first meeting; May to October: monthly activity; November: sharing results."),
-    )
-    expected_outcomes = forms.CharField(
-        label=_("Expected outcomes"),
-        max_length=LONG_TEXT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What will be different in the village afterwards."),
-    )
-    resident_participation = forms.CharField(
-        label=_("How residents take part"),
-        max_length=LONG_TEXT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("How neighbours beyond the group can join in."),
+    resident_participation = long_text(
+        _("How residents take part"), _("How neighbours beyond the group can join in."), rows=3
     )
 
     def __init__(self, *args, round_, **kwargs):

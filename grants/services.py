@@ -127,35 +127,39 @@ def screening_pass(*, application: Application, by, note: str = "") -> Applicati
     return transition(application=application, to_status=workflow.IN_REVIEW, by=by, note=note, actor=workflow.STAFF)
 
 
+def _decide_with_text(*, application, to_status, text, by, missing_message, code) -> Application:
+    """A staff decision whose text (a reason or a note) is required and shown to the resident."""
+    text = text.strip()
+    if not text:
+        raise ValidationError(missing_message, code=code)
+    return transition(
+        application=application, to_status=to_status, by=by, note=text, actor=workflow.STAFF, decision_note=text
+    )
+
+
 @transaction.atomic
 def application_reject(*, application: Application, reason: str, by) -> Application:
     """Reject at screening or review; the reason is shown to the resident."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("Give the reason for the rejection."), code="reason_required")
-    return transition(
+    return _decide_with_text(
         application=application,
         to_status=workflow.REJECTED,
+        text=reason,
         by=by,
-        note=reason,
-        actor=workflow.STAFF,
-        decision_note=reason,
+        missing_message=_("Give the reason for the rejection."),
+        code="reason_required",
     )
 
 
 @transaction.atomic
 def application_request_changes(*, application: Application, note: str, by) -> Application:
     """Send the application back to the resident with a note on what to change."""
-    note = note.strip()
-    if not note:
-        raise ValidationError(_("Say what the group should change."), code="note_required")
-    return transition(
+    return _decide_with_text(
         application=application,
         to_status=workflow.CHANGES_REQUESTED,
+        text=note,
         by=by,
-        note=note,
-        actor=workflow.STAFF,
-        decision_note=note,
+        missing_message=_("Say what the group should change."),
+        code="note_required",
     )
 
 
