@@ -535,7 +535,43 @@ def _assignments(round_2025, round_2026, mentors, seed, summary):
         created += len(rows)
         if grant_round == round_2025:
             _visits(rows, seed)
+        else:
+            _recent_visits(rows[::2], seed)
     summary.add("assignments", created)
+
+
+def _recent_visits(assignments, seed):
+    """Half of this round's groups had a planning visit in the last three weeks, with an open
+    follow-up; the other half wait for their first visit (the mentor home lists them first)."""
+    today = timezone.localdate()
+    visits = []
+    for assignment in assignments:
+        rng = random.Random(seed * 15_485_863 + assignment.group_id)
+        visits.append(
+            CoachingVisit(
+                mentor=assignment.mentor,
+                group_id=assignment.group_id,
+                date=today - datetime.timedelta(days=rng.randint(2, 21)),
+                kind=CoachingVisit.Kind.COACHING,
+                duration_minutes=90,
+                attendees=rng.randint(4, 10),
+                topics="사업계획서와 예산서 작성 코칭",
+                notes="자부담 비율 계산을 함께 확인함.",
+            )
+        )
+    CoachingVisit.objects.bulk_create(visits, batch_size=5000)
+    FollowUp.objects.bulk_create(
+        (
+            FollowUp(
+                visit=visit,
+                description="참여 주민 서명부 받기",
+                owner="대표",
+                due_date=visit.date + datetime.timedelta(days=14),
+            )
+            for visit in visits
+        ),
+        batch_size=5000,
+    )
 
 
 def _visits(assignments, seed):
