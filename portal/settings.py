@@ -29,11 +29,31 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
+
+def development_secret_key() -> str:
+    """A key made once per checkout and kept in .var/, so the web server, the worker and the
+    tests (which sign and check the same links) agree, and no key is ever committed."""
+    from django.utils.crypto import get_random_string
+
+    path = Path(os.environ.get("MAEUL_VAR_DIR", BASE_DIR / ".var")) / "dev-secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f"{path.name}.{os.getpid()}")
+        draft.write_text(get_random_string(50))
+        try:
+            os.link(draft, path)  # atomic: the first process to start wins, the others read its key
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false.")
-    SECRET_KEY = "dev-only-insecure-key-" + "x" * 40  # noqa: S105 - never used with DEBUG off
+    SECRET_KEY = development_secret_key()
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
