@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/members/<int:group_pk>/remove/", views.network_member_remove, name="member_remove"),
     path("<int:pk>/forums/new/", views.forum_create, name="forum_create"),
     path("forums/<int:pk>/", views.forum_detail, name="forum"),
+    path("forums/<int:pk>/calendar.ics", views.calendar_forum, name="forum_calendar"),
     path("forums/<int:pk>/edit/", views.forum_edit, name="forum_edit"),
     path("forums/<int:pk>/record/", views.forum_record, name="forum_record"),
     path("forums/<int:pk>/register/", views.forum_register, name="forum_register"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from networks import access, charts, selectors, services
 from networks.forms import AddGroupForm, DecisionForm, ForumForm, OutcomeForm, RegistrationForm
 from networks.ical import forums_calendar
-from networks.models import CommunityGroup, Network
+from networks.models import CommunityGroup, Forum, Network
 
 # --- Public pages -----------------------------------------------------------------------------
 
@@ -79,6 +79,13 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 def calendar_all(request):
     body = forums_calendar(selectors.calendar_forums(), name=_("Seo-gu village forums"))
     return _ics_response(body, "forums.ics")
+
+
+@require_GET
+def calendar_forum(request, pk):
+    """One forum as a calendar file, for "add to my calendar" on a phone."""
+    forum = get_object_or_404(Forum.objects.select_related("network"), pk=pk)
+    return _ics_response(forums_calendar([forum], name=forum.title), f"forum-{forum.pk}.ics")
 
 
 @require_GET

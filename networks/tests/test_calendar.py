@@ -48,3 +48,19 @@ def test_the_feed_carries_a_seoul_timezone_definition(client, network):
     ForumFactory(network=network)
     calendar = icalendar.Calendar.from_ical(client.get(reverse("networks:calendar_all")).content)
     assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Asia/Seoul"]
+
+
+def test_one_forum_can_be_added_to_a_phone_calendar_on_its_own(client, network):
+    starts_at = datetime.datetime(2030, 5, 2, 5, 30, tzinfo=datetime.UTC)
+    forum = ForumFactory(network=network, title="골목 공론장", starts_at=starts_at)
+    ForumFactory(network=network, title="다른 공론장")
+    page = client.get(reverse("networks:forum", args=[forum.pk]))
+    link = reverse("networks:forum_calendar", args=[forum.pk])
+    assert link in page.content.decode()
+    found = events(client.get(link))
+    assert list(found) == [f"forum-{forum.pk}@127.0.0.1"]
+    assert found[f"forum-{forum.pk}@127.0.0.1"].decoded("dtstart").astimezone(SEOUL).hour == 14
+
+
+def test_a_calendar_file_for_a_missing_forum_is_404(client, db):
+    assert client.get(reverse("networks:forum_calendar", args=[999999])).status_code == 404
