@@ -325,7 +325,9 @@ def export_request(*, user, filters: dict, export_format: str) -> ExportJob:
 
         build_export.delay(job.pk)
 
-    transaction.on_commit(enqueue)
+    # robust: with Redis down the request still succeeds; the job stays pending and the staff
+    # member can ask again (the admin shows its status).
+    transaction.on_commit(enqueue, robust=True)
     return job
 
 
