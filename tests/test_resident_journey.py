@@ -184,9 +184,12 @@ def test_the_login_form_works_with_the_keyboard_alone(live_server, desktop_page,
     assert page.evaluate("document.activeElement.id") == "main"
     page.goto(live_server.url + "/accounts/login/")
     # The email field has the focus already (autofocus): type, Tab, type, Enter.
+    expect(page.locator("input[name=username]")).to_be_focused()
     page.keyboard.type("resident@example.com")
     page.keyboard.press("Tab")
+    expect(page.locator("input[name=password]")).to_be_focused()
     page.keyboard.type(password)
+    expect(page.locator("input[name=username]")).to_have_value("resident@example.com")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "the focused field must show where the keyboard is"
     page.keyboard.press("Enter")
