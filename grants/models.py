@@ -67,6 +67,13 @@ class GrantRound(models.Model):
     )
     review_waiting_days = models.PositiveSmallIntegerField(_("staff digest: waiting for review over (days)"), default=7)
     visit_overdue_days = models.PositiveSmallIntegerField(_("mentor digest: no visit for (days)"), default=30)
+    results_published_at = models.DateTimeField(
+        _("results published at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set once by publishing the results; decisions are visible to residents from then on."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = GrantRoundQuerySet.as_manager()
@@ -93,6 +100,10 @@ class GrantRound(models.Model):
     def is_open(self, at=None) -> bool:
         at = at or timezone.now()
         return self.opens_at <= at < self.closes_at
+
+    @property
+    def results_published(self) -> bool:
+        return self.results_published_at is not None
 
 
 class FieldEnvelope(models.Model):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants import consents as consent_texts
-from grants import notices, screening, selectors, workflow
+from grants import notices, screening, selectors, signals, workflow
 from grants.models import (
     AccessLog,
     Application,
@@ -216,7 +216,7 @@ def application_approve(*, application: Application, amount: int, by, note: str 
                 },
                 code="envelope_exceeded",
             )
-    return transition(
+    approved = transition(
         application=locked,
         to_status=workflow.APPROVED,
         by=by,
@@ -225,6 +225,33 @@ def application_approve(*, application: Application, amount: int, by, note: str 
         awarded_amount=amount,
         decision_note=note,
     )
+    if GrantRound.objects.filter(pk=approved.round_id, results_published_at__isnull=False).exists():
+        signals.decision_released.send(sender=Application, application=approved, by=by)
+    return approved
+
+
+class AlreadyPublished(ValidationError):
+    pass
+
+
+@transaction.atomic
+def round_publish_results(*, round_: GrantRound, by) -> GrantRound:
+    """Publish ``round_``'s results in one act: from now on residents see its decisions.
+
+    Locks the round, refuses a second publication, stamps ``results_published_at`` and
+    sends ``grants.signals.decision_released`` for every decided application in the same
+    transaction (``projects`` opens each funded project from it).
+    """
+    locked = GrantRound.objects.select_for_update().get(pk=round_.pk)
+    if locked.results_published_at is not None:
+        raise AlreadyPublished(_("These results were already published."), code="already_published")
+    locked.results_published_at = timezone.now()
+    locked.save(update_fields=["results_published_at"])
+    decided = Application.objects.filter(round=locked, status__in=[workflow.APPROVED, workflow.REJECTED])
+    for application in decided.select_related("round", "group").order_by("pk"):
+        signals.decision_released.send(sender=Application, application=application, by=by)
+    round_.results_published_at = locked.results_published_at
+    return locked
 
 
 def applications_approve_bulk(*, awards: list[tuple[Application, int]], by) -> list[tuple[Application, str | None]]:
