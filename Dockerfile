@@ -1,6 +1,6 @@
 # One image for web, worker and beat. Untested here: no Docker engine runs on the build machines.
 FROM python:3.11-slim-bookworm
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_DEBUG=false
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_DEBUG=false DJANGO_CONN_MAX_AGE=60
 WORKDIR /app
 RUN useradd --create-home --uid 1000 maeul
 COPY requirements.txt .

@@ -65,3 +65,22 @@ def test_korean_is_the_default_language_in_seoul_time():
     assert settings.TIME_ZONE == "Asia/Seoul"
     assert settings.USE_TZ is True
     assert [code for code, _name in settings.LANGUAGES] == ["ko", "en"]
+
+
+def test_production_keeps_database_connections_and_development_does_not():
+    script = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    production = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="k" * 20 + "-production-secret-0123456789-abcdefghij",
+        DJANGO_ALLOWED_HOSTS="maeul.example",
+    )
+    development = run_manage("shell", "--no-imports", "-c", script)
+    assert production.stdout.split() == ["60", "True"], production.stderr
+    assert development.stdout.split() == ["0", "True"], development.stderr
