@@ -9,7 +9,7 @@ from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import User
+from accounts.models import User, normalise_email
 
 PHONE_PATTERN = re.compile(r"^[0-9+][0-9\- ]{7,18}[0-9]$")
 
@@ -53,8 +53,8 @@ class SignUpForm(forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        email = normalise_email(self.cleaned_data["email"])
+        if User.objects.filter(email=email).exists():
             raise ValidationError(
                 _("An account with this email address already exists. Log in, or reset your password."),
                 code="duplicate_email",
@@ -98,8 +98,11 @@ class LockoutAuthenticationForm(AuthenticationForm):
         self.fields["username"].label = _("Email address")
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "inputmode": "email"})
 
+    def clean_username(self):
+        return normalise_email(self.cleaned_data.get("username"))
+
     def clean(self):
-        email = (self.cleaned_data.get("username") or "").strip().lower()
+        email = self.cleaned_data.get("username") or ""
         address = client_ip(self.request)
         if services.is_locked_out(email=email, ip_address=address):
             raise ValidationError(self.error_messages["locked_out"], code="locked_out")
@@ -129,6 +132,9 @@ class ProfileForm(forms.ModelForm):
 
 class OutboxPasswordResetForm(PasswordResetForm):
     """Django's reset form, but the email goes through the outbox like every other email."""
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
 
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None

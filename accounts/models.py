@@ -1,17 +1,29 @@
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def normalise_email(address: str | None) -> str:
+    """The one spelling of an email address the portal stores and looks up: trimmed, lower case.
+
+    Sign-up stores it so; login, the admin's login, password reset and the lock-out count all
+    look addresses up through it, so "Kim@Example.com" and "kim@example.com" are one account."""
+    return (address or "").strip().lower()
 
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    def get_by_natural_key(self, username):
+        return self.get(**{self.model.USERNAME_FIELD: normalise_email(username)})
+
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=normalise_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -54,6 +66,11 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
+        constraints = [models.CheckConstraint(condition=models.Q(email=Lower("email")), name="user_email_lower_case")]
+
+    def clean(self):
+        super().clean()
+        self.email = normalise_email(self.email)
 
     def __str__(self):
         return f"{self.name} <{self.email}>" if self.name else self.email

@@ -5,7 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import LoginAttempt, User
+from accounts.models import LoginAttempt, User, normalise_email
 
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = datetime.timedelta(minutes=15)
@@ -14,14 +14,14 @@ LOCKOUT_WINDOW = datetime.timedelta(minutes=15)
 def is_locked_out(*, email: str, ip_address: str | None) -> bool:
     """True when this account or this address failed LOCKOUT_FAILURES times within the window."""
     account, address = LoginAttempt.objects.failure_counts(
-        email=email.strip().lower(), ip_address=ip_address, since=timezone.now() - LOCKOUT_WINDOW
+        email=normalise_email(email), ip_address=ip_address, since=timezone.now() - LOCKOUT_WINDOW
     )
     return account >= LOCKOUT_FAILURES or address >= LOCKOUT_FAILURES
 
 
 @transaction.atomic
 def record_login_attempt(*, email: str, ip_address: str | None, succeeded: bool) -> LoginAttempt:
-    return LoginAttempt.objects.create(email=email.strip().lower()[:254], ip_address=ip_address, succeeded=succeeded)
+    return LoginAttempt.objects.create(email=normalise_email(email)[:254], ip_address=ip_address, succeeded=succeeded)
 
 
 @transaction.atomic

@@ -1,8 +1,8 @@
 """The filtered application list with its budget lines as Excel or CSV, Korean headers,
-amounts as numbers. The admin builds small exports in the request and hands large ones to
-``grants.tasks.build_export``; both go through ``build``."""
+amounts as numbers, every cell through ``portal.spreadsheets`` (no live formulas). The admin
+builds small exports in the request and hands large ones to ``grants.tasks.build_export``; both
+go through ``build``."""
 
-import csv
 import io
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from grants.models import Application, BudgetLine
+from portal.spreadsheets import csv_writer, xlsx_row
 
 # The admin changelist's filter parameters that an export understands, and the lookups they mean.
 FILTER_LOOKUPS = {
@@ -112,19 +113,23 @@ def _build_xlsx(filters: dict) -> tuple[bytes, int]:
     workbook = Workbook(write_only=True)
     applications_sheet = workbook.create_sheet(_("Applications"))
     lines_sheet = workbook.create_sheet(_("Budget lines"))
-    applications_sheet.append(_application_headers())
-    lines_sheet.append(_line_headers())
+    applications_sheet.append(xlsx_row(applications_sheet, _application_headers()))
+    lines_sheet.append(xlsx_row(lines_sheet, _line_headers()))
     count = requested = awarded = line_total = 0
     for application in _iterate(filters):
         count += 1
         requested += application.requested_amount
         awarded += application.awarded_amount or 0
-        applications_sheet.append(_application_row(application))
+        applications_sheet.append(xlsx_row(applications_sheet, _application_row(application)))
         for line in application.budget_lines.all():
             line_total += line.amount
-            lines_sheet.append(_line_row(application, line))
-    applications_sheet.append([_("Total"), None, None, None, None, None, None, None, None, requested, awarded, None])
-    lines_sheet.append([_("Total"), None, None, None, None, line_total])
+            lines_sheet.append(xlsx_row(lines_sheet, _line_row(application, line)))
+    applications_sheet.append(
+        xlsx_row(
+            applications_sheet, [_("Total"), None, None, None, None, None, None, None, None, requested, awarded, None]
+        )
+    )
+    lines_sheet.append(xlsx_row(lines_sheet, [_("Total"), None, None, None, None, line_total]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue(), count
@@ -134,7 +139,7 @@ def _build_csv(filters: dict) -> tuple[bytes, int]:
     """One row per budget line, with its application's columns (an application without
     lines gets one row). UTF-8 with a BOM so Excel reads the Korean."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(_application_headers() + _line_headers()[2:])
     count = 0
     for application in _iterate(filters):

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from grants import uploads
@@ -125,10 +126,25 @@ class BudgetLineForm(forms.Form):
         widget=forms.Select(attrs={"data-source": ""}),
     )
 
+    def is_blank(self) -> bool:
+        """Nothing written on the line: no item and no amount. The category and source selects
+        always send a value, so they do not make a line; a blank line is neither saved nor checked."""
+        return not any(str(self.data.get(self.add_prefix(name), "")).strip() for name in ("item", "amount"))
+
+    def full_clean(self):
+        if self.is_bound and self.is_blank():
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
+
 
 class BaseBudgetFormSet(forms.BaseFormSet):
     """Checks the round's money rules on the whole budget: the subsidy cap and the minimum
-    self-contribution share."""
+    self-contribution share.
+
+    The budget is every line on the page that is not blank and not marked for removal, changed or
+    not: saving replaces the stored lines with exactly these."""
 
     def __init__(self, *args, round_, **kwargs):
         self.round = round_
@@ -136,9 +152,9 @@ class BaseBudgetFormSet(forms.BaseFormSet):
 
     def lines(self) -> list[dict]:
         return [
-            form.cleaned_data
+            {name: form.cleaned_data[name] for name in ("category", "item", "amount", "source")}
             for form in self.forms
-            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+            if not form.is_blank() and not form.cleaned_data.get("DELETE")
         ]
 
     def clean(self):

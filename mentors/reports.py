@@ -8,6 +8,7 @@ from openpyxl import Workbook
 
 from mentors import selectors
 from mentors.models import CoachingVisit, Mentor
+from portal.spreadsheets import xlsx_row
 
 MONTHS_SHOWN = 6
 # A grouped bar chart: one group of bars per month, one bar per mentor, drawn as plain SVG.
@@ -91,24 +92,24 @@ def coverage(*, today: datetime.date) -> dict:
 
 
 def write_visits_workbook(stream) -> None:
-    """Write every visit, one row each, as an .xlsx workbook to ``stream`` (constant memory)."""
+    """Write every visit, one row each, as an .xlsx workbook to ``stream`` (constant memory),
+    every cell through ``portal.spreadsheets`` so typed notes never become formulas."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Coaching visits"))
-    sheet.append(
-        [
-            _("Date"),
-            _("Mentor"),
-            _("Group"),
-            _("Dong"),
-            _("Kind"),
-            _("Duration (minutes)"),
-            _("Attendees"),
-            _("Topics"),
-            _("Private notes"),
-            _("Follow-ups"),
-            _("Open follow-ups"),
-        ]
-    )
+    headers = [
+        _("Date"),
+        _("Mentor"),
+        _("Group"),
+        _("Dong"),
+        _("Kind"),
+        _("Duration (minutes)"),
+        _("Attendees"),
+        _("Topics"),
+        _("Private notes"),
+        _("Follow-ups"),
+        _("Open follow-ups"),
+    ]
+    sheet.append(xlsx_row(sheet, headers))
     kinds = dict(CoachingVisit.Kind.choices)
     visits = (
         CoachingVisit.objects.select_related("mentor__user", "group__dong")
@@ -119,19 +120,18 @@ def write_visits_workbook(stream) -> None:
         .order_by("date", "id")
     )
     for visit in visits.iterator(chunk_size=500):
-        sheet.append(
-            [
-                visit.date,
-                str(visit.mentor),
-                visit.group.name,
-                visit.group.dong.name,
-                str(kinds.get(visit.kind, visit.kind)),
-                visit.duration_minutes,
-                visit.attendees,
-                visit.topics,
-                visit.notes,
-                visit.follow_up_total,
-                visit.follow_up_open,
-            ]
-        )
+        row = [
+            visit.date,
+            str(visit.mentor),
+            visit.group.name,
+            visit.group.dong.name,
+            str(kinds.get(visit.kind, visit.kind)),
+            visit.duration_minutes,
+            visit.attendees,
+            visit.topics,
+            visit.notes,
+            visit.follow_up_total,
+            visit.follow_up_open,
+        ]
+        sheet.append(xlsx_row(sheet, row))
     workbook.save(stream)

@@ -144,3 +144,34 @@ def test_the_reset_link_from_the_email_sets_a_new_password(client, resident):
     assert done.url == reverse("password_reset_complete")
     resident.refresh_from_db()
     assert resident.check_password(new_password)
+
+
+@pytest.mark.parametrize("typed", ["Resident@Example.com", "RESIDENT@EXAMPLE.COM", "  resident@example.com "])
+def test_login_with_the_address_in_another_case_succeeds_and_is_not_a_failure(client, resident, password, typed):
+    for attempt in range(4):
+        login_post(client, "resident@example.com", "wrong", ip=f"10.0.0.{attempt}")
+    response = login_post(client, typed, password)
+    assert response.status_code == 302  # a fifth failure would have locked the account
+    assert client.session["_auth_user_id"] == str(resident.pk)
+    assert LoginAttempt.objects.filter(succeeded=False).count() == 4
+    assert LoginAttempt.objects.get(succeeded=True).email == "resident@example.com"
+
+
+def test_staff_log_in_to_the_admin_in_any_case(client, staff, password):
+    response = client.post(reverse("admin:login"), {"username": "Staff@Example.COM", "password": password})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_password_reset_in_another_case_reaches_the_stored_address(client, resident):
+    assert client.post(reverse("password_reset"), {"email": "Resident@EXAMPLE.com"}).status_code == 302
+    assert Email.objects.get(kind="password_reset").recipient == "resident@example.com"
+
+
+def test_an_address_is_stored_in_lower_case_whoever_creates_the_account(db):
+    user = User.objects.create_user(email="Mixed.Case@Example.com", password="x-quiet-harbour-1", name="가")
+    assert user.email == "mixed.case@example.com"
+    assert User.objects.get_by_natural_key(" MIXED.case@example.com") == user
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=user.pk).update(email="Mixed.Case@Example.com")

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from grants import exports
 from grants.models import AccessLog, Application, BudgetLine, ExportJob
 from grants.tests.helpers import in_review_applications
+from portal.tests.test_spreadsheets import as_read_from_xlsx
 from tests.factories import FieldFactory, GrantRoundFactory
 from tests.workers import celery_worker
 
@@ -119,3 +120,53 @@ def test_a_large_export_is_built_by_the_worker_and_offered_for_download(client, 
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert workbook.worksheets[0].cell(row=6, column=10).value == 8_000_000
     job.file.delete(save=False)
+
+
+PAYLOADS = ['=HYPERLINK("http://x","click")', "=1+1", "+1", "-1", "@x", "\t=1+1", "\r=1+1"]
+
+
+@pytest.fixture
+def hostile_round(db):
+    """One application per payload, the payload typed as its title, group, representative and budget item."""
+    from tests.factories import ApplicationFactory, CommunityGroupFactory, UserFactory
+
+    round_, field = GrantRoundFactory(), FieldFactory(name="문화·예술")
+    for payload in PAYLOADS:
+        group = CommunityGroupFactory(name=payload, representative=UserFactory(name=payload))
+        application = ApplicationFactory(
+            group=group, round=round_, field=field, title=payload, requested_amount=1_000_000, status="in_review"
+        )
+        BudgetLine.objects.create(application=application, category="materials", item=payload, amount=1_000_000)
+    return round_, field
+
+
+def inert(payload):
+    return "'" + payload
+
+
+@pytest.mark.django_db
+def test_the_excel_export_shows_typed_formulas_as_plain_text_on_every_sheet(client, staff, hostile_round):
+    client.force_login(staff)
+    response = post_export(client, *hostile_round, "xlsx")
+    applications_sheet, lines_sheet = load_workbook(io.BytesIO(response.content)).worksheets
+    rows = list(applications_sheet.iter_rows())[1:-1]
+    assert sorted(row[6].value for row in rows) == sorted(as_read_from_xlsx(inert(payload)) for payload in PAYLOADS)
+    for row in rows:
+        for cell in (row[2], row[6], row[7]):  # group, title, representative
+            assert cell.data_type == "s" and cell.value.startswith("'"), cell.value
+        assert (row[9].value, row[9].data_type) == (1_000_000, "n")
+    lines = list(lines_sheet.iter_rows())[1:-1]
+    assert sorted(row[3].value for row in lines) == sorted(as_read_from_xlsx(inert(payload)) for payload in PAYLOADS)
+    assert all(row[1].data_type == row[3].data_type == "s" and row[5].data_type == "n" for row in lines)
+
+
+@pytest.mark.django_db
+def test_the_csv_export_shows_typed_formulas_as_plain_text(client, staff, hostile_round):
+    client.force_login(staff)
+    response = post_export(client, *hostile_round, "csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+    assert len(rows) == len(PAYLOADS)
+    for row in rows:
+        group, title, representative, item = row[2], row[6], row[7], row[13]
+        assert group == title == representative == item and group in [inert(payload) for payload in PAYLOADS]
+        assert row[-1] == "1000000"

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from mentors.models import Assignment, AssignmentChange, FollowUp
 from mentors.tests.conftest import PRIVATE_NOTE
+from portal.tests.test_spreadsheets import as_read_from_xlsx
 from tests.factories import CommunityGroupFactory, MentorFactory
 
 
@@ -143,3 +144,18 @@ def test_the_auto_assign_admin_action_runs_for_the_selected_rows_round(client, s
     mentors = set(Assignment.objects.filter(pk__in=[assignment.pk, second.pk]).values_list("mentor", flat=True))
     assert mentors == {assignment.mentor_id, other_mentor.mentor_profile.pk}
     assert AssignmentChange.objects.filter(reason="auto").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", ['=HYPERLINK("http://x","click")', "=1+1", "+1", "-1", "@x", "\t=1+1", "\r=1+1"])
+def test_the_visits_export_shows_typed_formulas_as_plain_text(client, staff, visit, payload):
+    visit.topics, visit.notes = payload, payload
+    visit.save(update_fields=["topics", "notes"])
+    visit.group.name = payload
+    visit.group.save(update_fields=["name"])
+    client.force_login(staff)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("admin:mentors_mentor_export_visits")).content)).active
+    row = list(sheet.iter_rows())[1]
+    for cell in (row[2], row[7], row[8]):  # group, topics, private notes
+        assert (cell.value, cell.data_type) == (as_read_from_xlsx("'" + payload), "s")
+    assert row[5].data_type == "n"  # the duration stays a number
