@@ -223,6 +223,18 @@ class Application(models.Model):
     def resident_can_edit(self) -> bool:
         return self.phase.resident_can_edit
 
+    @property
+    def decision_visible_to_resident(self) -> bool:
+        """May the resident (and the public) see this application's decision yet?
+
+        The one home of the release rule: a decision (approval, rejection, award) stays
+        internal until staff publish the round's results
+        (``grants.services.round_publish_results``); a decision taken after publication
+        is visible at once. Resident pages, decision emails and public results ask this;
+        ``grants.signals.decision_released`` fires exactly when it turns true.
+        """
+        return self.status in (workflow.APPROVED, workflow.REJECTED) and self.round.results_published
+
     def missing_document_kinds(self) -> list[str]:
         """Required attachment kinds not yet uploaded (one query)."""
         present = set(self.attachments.values_list("kind", flat=True))
