@@ -130,15 +130,8 @@ def submission_problems(application, *, budget_lines=None, attachments=None, con
     lines = budget_lines if budget_lines is not None else list(application.budget_lines.all())
     if not any(line.source == "subsidy" for line in lines):
         problems.append(Problem("budget", "budget-lines", _("Add at least one budget line paid by the subsidy.")))
-    files = attachments if attachments is not None else list(application.attachments.all())
-    present = {attachment.kind for attachment in files}
-    for kind in Attachment.REQUIRED_KINDS:
-        if kind not in present:
-            problems.append(
-                Problem(
-                    "documents", "id_kind", _("Attach the document: %(kind)s.") % {"kind": Attachment.Kind(kind).label}
-                )
-            )
+    for label in application.missing_document_labels(attachments):
+        problems.append(Problem("documents", "id_kind", _("Attach the document: %(kind)s.") % {"kind": label}))
     given = consents_by_kind if consents_by_kind is not None else {c.kind: c for c in application.consents.all()}
     for kind in consents.REQUIRED_KINDS:
         consent = given.get(kind)

@@ -399,17 +399,15 @@ class AlreadySubmitted(Exception):
 
 
 def round_closed_message(round_) -> str:
-    return _("The round closed on %(date)s, so new applications can no longer be submitted.") % {
-        "date": timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M")
-    }
+    return round_.closed_message()
 
 
 def _lock_editable(application: Application) -> Application:
+    """Lock the row and re-ask ``Application.resident_edit_refusal`` on what is committed."""
     locked = Application.objects.select_for_update(of=("self",)).select_related("round").get(pk=application.pk)
-    if not locked.resident_can_edit:
-        raise NotEditable(_("This application is with the district now and cannot be changed."), code="not_editable")
-    if locked.status == workflow.DRAFT and not locked.round.is_open():
-        raise NotEditable(round_closed_message(locked.round), code="round_closed")
+    refusal = locked.resident_edit_refusal()
+    if refusal is not None:
+        raise NotEditable(refusal.message, code=refusal.code)
     return locked
 
 
@@ -529,10 +527,11 @@ def submit_application(*, application: Application, by) -> Application:
         .select_related("round", "group", "group__dong")
         .get(pk=application.pk)
     )
-    if locked.status not in (workflow.DRAFT, workflow.CHANGES_REQUESTED):
+    if locked.status not in (workflow.DRAFT, workflow.CHANGES_REQUESTED, workflow.WITHDRAWN):
         raise AlreadySubmitted
-    if locked.status == workflow.DRAFT and not locked.round.is_open():
-        raise NotEditable(round_closed_message(locked.round), code="round_closed")
+    refusal = locked.resident_edit_refusal()
+    if refusal is not None:
+        raise NotEditable(refusal.message, code=refusal.code)
     problems = selectors.submission_problems(locked)
     if problems:
         raise ValidationError([problem.message for problem in problems], code="incomplete")

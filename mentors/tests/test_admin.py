@@ -40,6 +40,10 @@ def test_coverage_shows_visits_per_month_unvisited_groups_and_overdue_follow_ups
     forgotten = Assignment.objects.create(
         mentor=other_mentor.mentor_profile, group=CommunityGroupFactory(name="잊힌공동체"), round=grant_round
     )
+    # Never visited since it was assigned the round's limit ago (a new assignment is not overdue yet).
+    Assignment.objects.filter(pk=forgotten.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=grant_round.visit_overdue_days)
+    )
     client.force_login(staff)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("admin:mentors_mentor_coverage"))
