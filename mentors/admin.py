@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -166,11 +167,23 @@ class AssignmentChangeAdmin(admin.ModelAdmin):
         return False
 
 
+class FollowUpInlineForm(forms.ModelForm):
+    mark_done = forms.BooleanField(label=_("mark done"), required=False)
+
+    class Meta:
+        model = FollowUp
+        fields = ["description", "owner", "due_date"]
+
+
 class FollowUpInline(admin.TabularInline):
+    """``done_at`` and ``done_by`` are set together by ``services.mark_follow_up_done`` (the
+    "mark done" box), never typed in."""
+
     model = FollowUp
+    form = FollowUpInlineForm
     extra = 0
-    fields = ["description", "owner", "due_date", "done_at", "done_by"]
-    readonly_fields = ["done_by"]
+    fields = ["description", "owner", "due_date", "done_at", "done_by", "mark_done"]
+    readonly_fields = ["done_at", "done_by"]
 
 
 class VisitPhotoInline(admin.TabularInline):
@@ -199,11 +212,22 @@ class CoachingVisitAdmin(admin.ModelAdmin):
     exclude = ["follow_up_actions"]
     inlines = [FollowUpInline, VisitPhotoInline]
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is FollowUp:
+            for inline_form in formset.forms:
+                if inline_form.cleaned_data.get("mark_done") and inline_form.instance.pk:
+                    services.mark_follow_up_done(follow_up=inline_form.instance, by=request.user)
+
 
 class SessionInvitationInline(admin.TabularInline):
+    """Attendance is the session mentor's record (``services.record_attendance``): read-only here."""
+
     model = SessionInvitation
     extra = 0
     autocomplete_fields = ["group"]
+    fields = ["group", "attended", "attendees"]
+    readonly_fields = ["attended", "attendees"]
 
 
 @admin.register(EducationSession)
