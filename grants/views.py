@@ -76,7 +76,10 @@ def start_application(request, round_pk):
         return redirect("grants:group")
     existing = group.applications.filter(round=round_).first()
     if existing is not None:
-        return redirect(_step_url(existing, "project") if existing.resident_can_edit else _detail_url(existing))
+        existing.round = round_
+        if blocked := _not_editable(request, existing):
+            return blocked
+        return redirect(_step_url(existing, "project"))
     if not round_.is_open():
         messages.error(request, services.round_closed_message(round_))
         return redirect("home")
@@ -118,15 +121,15 @@ def application_detail(request, pk):
 def withdraw(request, pk):
     application = selectors.application_for_representative(request.user, pk)
     if not workflow.is_allowed(application.status, workflow.WITHDRAWN, workflow.RESIDENT):
-        messages.info(request, _("This application can no longer be withdrawn."))
+        messages.info(request, _("This application can no longer be withdrawn at this stage."))
         return redirect(_detail_url(application))
     if request.method == "POST":
         try:
             services.withdraw_application(application=application, by=request.user)
         except services.TransitionNotAllowed:
-            messages.info(request, _("This application can no longer be withdrawn."))
+            messages.info(request, _("This application can no longer be withdrawn at this stage."))
         else:
-            messages.success(request, _("Your application was withdrawn."))
+            messages.success(request, _("You withdrew your application. The district will not review it."))
         return redirect(_detail_url(application))
     return render(request, "grants/withdraw_confirm.html", {"application": application})
 
