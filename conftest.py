@@ -52,6 +52,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Every test's uploads and exports go to its own temporary MEDIA_ROOT, never the developer's
+    ``.var/media``; ``tests.workers.celery_worker`` hands it to the worker subprocess too."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def password():
     return PASSWORD

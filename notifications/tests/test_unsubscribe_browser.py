@@ -1,14 +1,12 @@
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from notifications.models import EmailPreference
 from notifications.rendering import unsubscribe_token
 from notifications.tests.conftest import batch_kind
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_resident_stops_a_reminder_kind_from_the_link_in_an_email_on_a_phone(
@@ -20,9 +18,10 @@ def test_a_resident_stops_a_reminder_kind_from_the_link_in_an_email_on_a_phone(
         screenshot(phone_page, "01-confirm")
         assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
         confirm = phone_page.locator("#unsubscribe-confirm")
+        expect(confirm).to_be_visible()
         confirm.focus()
         confirm.press("Enter")
-        phone_page.locator("#unsubscribe-done").wait_for()
+        expect(phone_page.locator("#unsubscribe-done")).to_be_visible()
         screenshot(phone_page, "02-done")
         assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
     assert EmailPreference.objects.get(user=resident, kind=kind).enabled is False
