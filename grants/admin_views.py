@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import AccessLog
 from accounts.services import access_record
-from grants import exports, services, workflow
+from grants import access, exports, services, workflow
 from grants.admin_forms import (
     ApproveForm,
     ConflictForm,
@@ -29,7 +29,7 @@ from grants.admin_forms import (
     ScoreForm,
     TransitionForm,
 )
-from grants.models import Application, Attachment, Criterion, ExportJob, GrantRound, Review
+from grants.models import Application, Criterion, ExportJob, GrantRound, Review
 
 DECIDE_PERMISSION = "grants.decide_application"
 SCORE_PERMISSION = "grants.score_application"
@@ -240,25 +240,12 @@ def ranking(request, model_admin):
 
 
 def attachment_download(request, model_admin, attachment_id):
-    """Serve a resident's document to staff who may view the application, and log it."""
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("application__group", "application__round"), pk=attachment_id
-    )
-    if not model_admin.has_view_permission(request, attachment.application):
+    """Serve a resident's document to staff whom ``grants.access.can_read_document`` allows
+    (403 otherwise: a staff account without the permission, a reviewer), and log it."""
+    attachment = get_object_or_404(access.document_queryset(), pk=attachment_id)
+    if not access.can_read_document(request.user, attachment):
         raise PermissionDenied
-    access_record(
-        user=request.user,
-        action=AccessLog.Action.DOWNLOAD,
-        subject=attachment,
-        person=attachment.application.group.representative_id,
-        detail=str(attachment.application),
-    )
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
+    return access.serve_document(user=request.user, attachment=attachment)
 
 
 @require_POST
