@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants import consents
-from grants.models import Application, Attachment, FieldEnvelope, GrantRound, StatusChange
+from grants.models import Application, FieldEnvelope, GrantRound, StatusChange
 from networks.models import CommunityGroup
 
 
