@@ -291,6 +291,15 @@ class Application(models.Model):
         """
         return self.status in (workflow.APPROVED, workflow.REJECTED) and self.round.results_published
 
+    def current_change_request(self) -> "StatusChange | None":
+        """The staff's open change request (note, parts to change, deadline) while the
+        application waits for the resident's changes; ``None`` otherwise. Uses prefetched
+        ``status_changes`` when there are any."""
+        if self.status != workflow.CHANGES_REQUESTED:
+            return None
+        requests = [change for change in self.status_changes.all() if change.to_status == workflow.CHANGES_REQUESTED]
+        return max(requests, key=lambda change: (change.at, change.pk), default=None)
+
     def missing_document_kinds(self, attachments=None) -> list[str]:
         """The one home of "which documents are missing": required attachment kinds not yet
         uploaded, in ``Attachment.REQUIRED_KINDS`` order. Pass already-fetched ``attachments``
@@ -412,7 +421,16 @@ class Consent(models.Model):
 
 
 class StatusChange(models.Model):
-    """The audit row of every status change: who, when, from, to and why."""
+    """The audit row of every status change: who, when, from, to and why. A change request
+    also says which parts of the application need work (``steps``) and by when (``respond_by``)."""
+
+    class Step(models.TextChoices):
+        # The resident's pages a change request can point at (values are the step URL names).
+        GROUP = "group", _("Group details")
+        PROJECT = "project", _("Project")
+        BUDGET = "budget", _("Budget")
+        DOCUMENTS = "documents", _("Documents")
+        CONSENT = "consent", _("Consent")
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("application")
@@ -424,6 +442,13 @@ class StatusChange(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    steps = ArrayField(
+        models.CharField(max_length=20, choices=Step.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("parts that need changes"),
+    )
+    respond_by = models.DateField(_("changes due by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("status change")
@@ -437,6 +462,11 @@ class StatusChange(models.Model):
     @property
     def resident_label(self):
         return workflow.PHASES[self.to_status].resident_label
+
+    @property
+    def step_labels(self) -> list[tuple[str, str]]:
+        """(step, label) of the parts a change request points at, in page order."""
+        return [(step.value, step.label) for step in self.Step if step.value in self.steps]
 
 
 # --- staff side (issue 4)

@@ -110,8 +110,9 @@ def application_detail(request, pk):
     context = _summary_context(application)
     changes = list(application.status_changes.order_by("at", "id"))
     context["changes"] = changes
-    requests = [change for change in changes if change.to_status == workflow.CHANGES_REQUESTED]
-    context["change_request_note"] = requests[-1].note if requests else ""
+    context["receipt"] = selectors.submission_receipt(application) if application.submitted_at else None
+    visible_award = application.status == workflow.APPROVED and application.decision_visible_to_resident
+    context["award"] = selectors.award_facts(application) if visible_award else None
     context["can_withdraw"] = workflow.is_allowed(application.status, workflow.WITHDRAWN, workflow.RESIDENT)
     return render(request, "grants/application_detail.html", context)
 
@@ -167,6 +168,7 @@ def _render_step(request, application, step: str, context: dict, *forms):
     index = STEP_NAMES.index(step)
     context.update(
         application=application,
+        change_request=application.current_change_request(),
         steps=STEPS,
         step=step,
         step_number=index + 1,
@@ -315,6 +317,7 @@ def _summary_context(application) -> dict:
         )
     return {
         "application": application,
+        "change_request": application.current_change_request(),
         "budget_lines": budget_lines,
         "attachments": attachments,
         "consents": [(text, consents_by_kind.get(text.kind)) for text in CONSENT_TEXTS],
