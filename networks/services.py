@@ -298,3 +298,11 @@ def set_decision_done(*, decision: Decision, done: bool = True) -> Decision:
         locked.done_at = None
     locked.save(update_fields=["done_at"])
     return locked
+
+
+def publish_group_description(*, group: CommunityGroup) -> None:
+    """Make the group's description public from now on (once; later calls change nothing).
+    ``grants`` calls it when a funding decision for the group is released."""
+    CommunityGroup.objects.filter(pk=group.pk, description_public_since__isnull=True).update(
+        description_public_since=timezone.now()
+    )
