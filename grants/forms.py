@@ -136,6 +136,10 @@ class BudgetLineForm(forms.Form):
             self._errors = ErrorDict()
             self.cleaned_data = {}
             return
+        # A line with something written on it is always checked and kept, even when it equals
+        # its initial values: Django would skip an unchanged extra form (empty_permitted), and
+        # that line would then vanish from the saved budget.
+        self.empty_permitted = False
         super().full_clean()
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
 
 from accounts.models import AccessLog
 from accounts.services import access_record, access_record_many
@@ -19,7 +20,10 @@ def test_a_read_is_recorded_with_its_subject_and_the_person_it_is_about(staff, r
     row.refresh_from_db()
     assert (row.user, row.person, row.subject, row.subject_label) == (staff, resident, group, group.name)
     assert len(row.detail) == 500
-    assert row.get_action_display() == "Viewed"
+    with translation.override("en"):
+        assert row.get_action_display() == "Viewed"
+    with translation.override("ko"):
+        assert row.get_action_display() == "열람"
 
 
 @pytest.mark.django_db
