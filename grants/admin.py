@@ -484,6 +484,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             # else is escaped by the template.
             "extra_panels": [html for html in panels if html],
             "phase_label": workflow.PHASES[application.status].staff_label,
+            "change_steps": StatusChange.Step.choices,
         }
 
     # --- bulk decisions --------------------------------------------------------------

@@ -75,7 +75,9 @@ DECISIONS = {
     "reject": (RejectForm, lambda a, d, by: services.application_reject(application=a, reason=d["reason"], by=by)),
     "request_changes": (
         RequestChangesForm,
-        lambda a, d, by: services.application_request_changes(application=a, note=d["note"], by=by),
+        lambda a, d, by: services.application_request_changes(
+            application=a, note=d["note"], by=by, steps=d["steps"], respond_by=d["respond_by"]
+        ),
     ),
 }
 

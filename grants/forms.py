@@ -179,7 +179,7 @@ class BaseBudgetFormSet(forms.BaseFormSet):
                 )
             )
         minimum = self.round.min_self_contribution_percent
-        if total and own * 100 < minimum * total:
+        if total and not self.round.self_contribution_is_enough(own=own, total=total):
             errors.append(
                 ValidationError(
                     _(
@@ -189,7 +189,7 @@ class BaseBudgetFormSet(forms.BaseFormSet):
                     code="self_contribution_low",
                     params={
                         "min": minimum,
-                        "needed": f"{-(-minimum * total // 100):,}",
+                        "needed": f"{self.round.self_contribution_needed(total=total):,}",
                         "total": f"{total:,}",
                         "own": f"{own:,}",
                     },

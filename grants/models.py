@@ -1,9 +1,12 @@
 """Rounds, fields, applications, budget lines, attachments, consents and the status history."""
 
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +108,34 @@ class GrantRound(models.Model):
     def results_published(self) -> bool:
         return self.results_published_at is not None
 
+    def closed_message(self) -> str:
+        return _("The round closed on %(date)s, so new applications can no longer be submitted.") % {
+            "date": timezone.localtime(self.closes_at).strftime("%Y-%m-%d %H:%M")
+        }
+
+    def self_contribution_is_enough(self, *, own: int, total: int) -> bool:
+        """The one home of the self-contribution rule: the group pays at least
+        ``min_self_contribution_percent`` of the whole project cost.
+
+        Compared exactly in integers (``own × 100 ≥ minimum × total``), never on a rounded
+        share: 10 % passes, 9.96 % does not. An empty budget (``total == 0``) is not enough.
+        The budget form, the screening checklist and the live totals (static/js/budget.js) ask
+        this one rule.
+        """
+        return total > 0 and own * 100 >= self.min_self_contribution_percent * total
+
+    def self_contribution_needed(self, *, total: int) -> int:
+        """The smallest self-contribution (won) that satisfies the rule for ``total``."""
+        return -(-self.min_self_contribution_percent * total // 100)
+
+
+def self_contribution_share(*, own: int, total: int) -> Decimal:
+    """The self-contribution share for display, rounded *down* to 0.1 %, so a share that fails
+    the rule (9.96 %) never reads as the minimum (it shows 9.9, not 10.0)."""
+    if not total:
+        return Decimal("0.0")
+    return (Decimal(own) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+
 
 class FieldEnvelope(models.Model):
     """A field's part of a round: which fields a round funds, with an optional budget cap."""
@@ -135,6 +166,14 @@ class ApplicationQuerySet(models.QuerySet):
     def for_representative(self, user):
         """Applications of the groups this user represents."""
         return self.filter(group__representative=user)
+
+    def missing_documents(self):
+        """Applications still lacking at least one of ``Attachment.REQUIRED_KINDS`` (in SQL;
+        the per-application list is ``Application.missing_document_kinds``)."""
+        lacking = Q()
+        for kind in Attachment.REQUIRED_KINDS:
+            lacking |= ~Exists(Attachment.objects.filter(application=OuterRef("pk"), kind=kind))
+        return self.filter(lacking) if Attachment.REQUIRED_KINDS else self.none()
 
     def with_list_relations(self):
         return self.select_related("group", "group__dong", "round", "field")
@@ -219,9 +258,26 @@ class Application(models.Model):
     def resident_status_label(self):
         return self.phase.resident_label
 
+    def resident_edit_refusal(self, *, at=None) -> "EditRefusal | None":
+        """Why the resident may not change this application now, or ``None`` when they may.
+
+        The one home of "may the resident still edit": the services refuse with it under a row
+        lock, the views redirect with its message, and the pages hide their edit links with
+        ``resident_can_edit``. A withdrawn application says so (철회) instead of "with the
+        district"; a draft cannot change once its round has closed.
+        """
+        if self.status == workflow.WITHDRAWN:
+            return EditRefusal("withdrawn", _("You withdrew this application, so it can no longer be changed."))
+        if not self.phase.resident_can_edit:
+            return EditRefusal("not_editable", _("This application is with the district now and cannot be changed."))
+        if self.status == workflow.DRAFT and not self.round.is_open(at):
+            return EditRefusal("round_closed", self.round.closed_message())
+        return None
+
     @property
     def resident_can_edit(self) -> bool:
-        return self.phase.resident_can_edit
+        """May the resident change it now (see ``resident_edit_refusal``)."""
+        return self.resident_edit_refusal() is None
 
     @property
     def decision_visible_to_resident(self) -> bool:
@@ -235,10 +291,33 @@ class Application(models.Model):
         """
         return self.status in (workflow.APPROVED, workflow.REJECTED) and self.round.results_published
 
-    def missing_document_kinds(self) -> list[str]:
-        """Required attachment kinds not yet uploaded (one query)."""
-        present = set(self.attachments.values_list("kind", flat=True))
+    def current_change_request(self) -> "StatusChange | None":
+        """The staff's open change request (note, parts to change, deadline) while the
+        application waits for the resident's changes; ``None`` otherwise. Uses prefetched
+        ``status_changes`` when there are any."""
+        if self.status != workflow.CHANGES_REQUESTED:
+            return None
+        requests = [change for change in self.status_changes.all() if change.to_status == workflow.CHANGES_REQUESTED]
+        return max(requests, key=lambda change: (change.at, change.pk), default=None)
+
+    def missing_document_kinds(self, attachments=None) -> list[str]:
+        """The one home of "which documents are missing": required attachment kinds not yet
+        uploaded, in ``Attachment.REQUIRED_KINDS`` order. Pass already-fetched ``attachments``
+        to avoid the query; prefetched attachments are used too."""
+        files = attachments if attachments is not None else self.attachments.all()
+        present = {attachment.kind for attachment in files}
         return [kind for kind in Attachment.REQUIRED_KINDS if kind not in present]
+
+    def missing_document_labels(self, attachments=None) -> list[str]:
+        return [Attachment.Kind(kind).label for kind in self.missing_document_kinds(attachments)]
+
+
+@dataclass(frozen=True)
+class EditRefusal:
+    """Why a resident may not change an application: a stable code and a plain message."""
+
+    code: str
+    message: str
 
 
 class BudgetLine(models.Model):
@@ -342,7 +421,16 @@ class Consent(models.Model):
 
 
 class StatusChange(models.Model):
-    """The audit row of every status change: who, when, from, to and why."""
+    """The audit row of every status change: who, when, from, to and why. A change request
+    also says which parts of the application need work (``steps``) and by when (``respond_by``)."""
+
+    class Step(models.TextChoices):
+        # The resident's pages a change request can point at (values are the step URL names).
+        GROUP = "group", _("Group details")
+        PROJECT = "project", _("Project")
+        BUDGET = "budget", _("Budget")
+        DOCUMENTS = "documents", _("Documents")
+        CONSENT = "consent", _("Consent")
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("application")
@@ -354,6 +442,13 @@ class StatusChange(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    steps = ArrayField(
+        models.CharField(max_length=20, choices=Step.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("parts that need changes"),
+    )
+    respond_by = models.DateField(_("changes due by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("status change")
@@ -367,6 +462,11 @@ class StatusChange(models.Model):
     @property
     def resident_label(self):
         return workflow.PHASES[self.to_status].resident_label
+
+    @property
+    def step_labels(self) -> list[tuple[str, str]]:
+        """(step, label) of the parts a change request points at, in page order."""
+        return [(step.value, step.label) for step in self.Step if step.value in self.steps]
 
 
 # --- staff side (issue 4)

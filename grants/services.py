@@ -40,12 +40,20 @@ class TransitionNotAllowed(ValidationError):
 
 @transaction.atomic
 def transition(
-    *, application: Application, to_status: str, by, note: str = "", actor: str | None = None, **changes
+    *,
+    application: Application,
+    to_status: str,
+    by,
+    note: str = "",
+    actor: str | None = None,
+    change_details: dict | None = None,
+    **changes,
 ) -> Application:
     """Move ``application`` to ``to_status`` if the workflow allows it.
 
     Locks the row, re-reads its status, records a ``StatusChange`` (who, when, from, to,
-    note), applies ``changes`` to the row, and emails the resident after commit.
+    note, plus ``change_details`` such as a change request's steps and deadline), applies
+    ``changes`` to the row, and emails the resident after commit.
     ``actor`` (``workflow.RESIDENT`` or ``workflow.STAFF``) restricts who may make the move.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -66,7 +74,13 @@ def transition(
         setattr(locked, name, value)
     locked.save()
     change = StatusChange.objects.create(
-        application=locked, from_status=from_status, to_status=to_status, by=by, at=now, note=note
+        application=locked,
+        from_status=from_status,
+        to_status=to_status,
+        by=by,
+        at=now,
+        note=note,
+        **(change_details or {}),
     )
     notices.status_changed(application=locked, change=change)
     application.refresh_from_db()
@@ -128,13 +142,19 @@ def screening_pass(*, application: Application, by, note: str = "") -> Applicati
     return transition(application=application, to_status=workflow.IN_REVIEW, by=by, note=note, actor=workflow.STAFF)
 
 
-def _decide_with_text(*, application, to_status, text, by, missing_message, code) -> Application:
+def _decide_with_text(*, application, to_status, text, by, missing_message, code, change_details=None) -> Application:
     """A staff decision whose text (a reason or a note) is required and shown to the resident."""
     text = text.strip()
     if not text:
         raise ValidationError(missing_message, code=code)
     return transition(
-        application=application, to_status=to_status, by=by, note=text, actor=workflow.STAFF, decision_note=text
+        application=application,
+        to_status=to_status,
+        by=by,
+        note=text,
+        actor=workflow.STAFF,
+        change_details=change_details,
+        decision_note=text,
     )
 
 
@@ -152,8 +172,16 @@ def application_reject(*, application: Application, reason: str, by) -> Applicat
 
 
 @transaction.atomic
-def application_request_changes(*, application: Application, note: str, by) -> Application:
-    """Send the application back to the resident with a note on what to change."""
+def application_request_changes(*, application: Application, note: str, by, steps=(), respond_by=None) -> Application:
+    """Send the application back to the resident with a note on what to change, optionally
+    the parts that need work (``StatusChange.Step`` values; the resident's pages link straight
+    to them) and a date to respond by (not in the past)."""
+    unknown = set(steps) - set(StatusChange.Step.values)
+    if unknown:
+        raise ValidationError(_("Unknown part of the application."), code="unknown_step")
+    if respond_by is not None and respond_by < timezone.localdate():
+        raise ValidationError(_("The date for the changes cannot be in the past."), code="respond_by_past")
+    ordered = [step for step in StatusChange.Step.values if step in set(steps)]
     return _decide_with_text(
         application=application,
         to_status=workflow.CHANGES_REQUESTED,
@@ -161,6 +189,7 @@ def application_request_changes(*, application: Application, note: str, by) -> A
         by=by,
         missing_message=_("Say what the group should change."),
         code="note_required",
+        change_details={"steps": ordered, "respond_by": respond_by},
     )
 
 
@@ -395,17 +424,15 @@ class AlreadySubmitted(Exception):
 
 
 def round_closed_message(round_) -> str:
-    return _("The round closed on %(date)s, so new applications can no longer be submitted.") % {
-        "date": timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M")
-    }
+    return round_.closed_message()
 
 
 def _lock_editable(application: Application) -> Application:
+    """Lock the row and re-ask ``Application.resident_edit_refusal`` on what is committed."""
     locked = Application.objects.select_for_update(of=("self",)).select_related("round").get(pk=application.pk)
-    if not locked.resident_can_edit:
-        raise NotEditable(_("This application is with the district now and cannot be changed."), code="not_editable")
-    if locked.status == workflow.DRAFT and not locked.round.is_open():
-        raise NotEditable(round_closed_message(locked.round), code="round_closed")
+    refusal = locked.resident_edit_refusal()
+    if refusal is not None:
+        raise NotEditable(refusal.message, code=refusal.code)
     return locked
 
 
@@ -525,10 +552,11 @@ def submit_application(*, application: Application, by) -> Application:
         .select_related("round", "group", "group__dong")
         .get(pk=application.pk)
     )
-    if locked.status not in (workflow.DRAFT, workflow.CHANGES_REQUESTED):
+    if locked.status not in (workflow.DRAFT, workflow.CHANGES_REQUESTED, workflow.WITHDRAWN):
         raise AlreadySubmitted
-    if locked.status == workflow.DRAFT and not locked.round.is_open():
-        raise NotEditable(round_closed_message(locked.round), code="round_closed")
+    refusal = locked.resident_edit_refusal()
+    if refusal is not None:
+        raise NotEditable(refusal.message, code=refusal.code)
     problems = selectors.submission_problems(locked)
     if problems:
         raise ValidationError([problem.message for problem in problems], code="incomplete")

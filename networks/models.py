@@ -83,6 +83,13 @@ class CommunityGroup(models.Model):
     )
     member_count = models.PositiveIntegerField(_("number of members"), default=0)
     description = models.TextField(_("public description"), blank=True)
+    description_public_since = models.DateTimeField(
+        _("description public since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the group is first funded; the public group page shows the description from then on."),
+    )
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -97,6 +104,11 @@ class CommunityGroup(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def description_is_public(self) -> bool:
+        """The group form promises the description is public only once the group is funded."""
+        return self.description_public_since is not None
 
 
 class GroupMember(models.Model):
