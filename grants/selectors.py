@@ -73,7 +73,7 @@ def application_for_representative(user, pk) -> Application:
 def attachment_for_reader(user, application_pk, attachment_pk) -> Attachment:
     """An attachment the user may download: the group's representative, the group's mentor
     (through the reverse relation, never importing mentors) or staff. 404 otherwise."""
-    queryset = Attachment.objects.select_related("application")
+    queryset = Attachment.objects.select_related("application__group")
     if not user.is_staff:
         queryset = queryset.filter(
             Q(application__group__representative=user) | Q(application__group__mentor_assignments__mentor__user=user)

@@ -16,7 +16,7 @@ from accounts.errors import summarise_errors
 from grants import selectors, services, uploads, workflow
 from grants.consents import CONSENT_TEXTS
 from grants.forms import AttachmentForm, BudgetFormSet, ConsentForm, ProjectForm
-from grants.models import Attachment, BudgetLine, GrantRound
+from grants.models import AccessLog, Attachment, BudgetLine, GrantRound
 
 STEPS = [
     ("project", gettext_lazy("Project")),
@@ -355,6 +355,14 @@ def apply_review(request, pk):
 def download_attachment(request, pk, attachment_pk):
     """The file as a download, for the group's representative, its mentor and staff only."""
     attachment = selectors.attachment_for_reader(request.user, pk, attachment_pk)
+    if attachment.application.group.representative_id != request.user.pk:
+        # A mentor (or staff) reading a resident's document is logged, as in the admin.
+        services.access_record(
+            user=request.user,
+            action=AccessLog.Action.DOWNLOAD,
+            application=attachment.application,
+            detail=attachment.original_name,
+        )
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, ValueError):
