@@ -110,7 +110,14 @@ class FollowUpForm(forms.Form):
         )
 
 
-FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=1, can_delete=True, max_num=20)
+class BaseFollowUpFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this follow-up")
+
+
+FollowUpFormSet = forms.formset_factory(FollowUpForm, formset=BaseFollowUpFormSet, extra=1, can_delete=True, max_num=20)
 
 
 def follow_up_initial(visit) -> list[dict]:

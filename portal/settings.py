@@ -135,7 +135,13 @@ LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogues win over every third-party one: Django looks in LOCALE_PATHS first,
+# then in each installed app in order, so an app's own locale/ alone would lose to
+# django_celery_beat's (its "Name" once turned the sign-up form's name field into "태스크 이름").
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    *(BASE_DIR / app / "locale" for app in INSTALLED_APPS if (BASE_DIR / app / "locale").is_dir()),
+]
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True
