@@ -27,6 +27,14 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def web_address_url(address: str) -> str:
+    """The address a browser on this machine opens for runserver's ``[host:]port``."""
+    host, _colon, port = address.strip().rpartition(":")
+    if host in {"", "0.0.0.0", "::", "[::]"}:  # noqa: S104 (a port alone, or every interface: not a bind)
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 
@@ -211,8 +219,13 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "마을공동체 포털 <noreply@maeul.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+
+# The links in emails and calendar feeds. In development they follow MAEUL_WEB_ADDRESS, the
+# address `make run` serves on (portal/dev.py), so they work when the portal runs elsewhere.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL") or (
+    web_address_url(os.environ.get("MAEUL_WEB_ADDRESS") or "127.0.0.1:8000") if DEBUG else "http://127.0.0.1:8000"
+)
 # Shown on every page and in every email: how to reach a person.
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 SUPPORT_CONTACT = {
     "team": _("Seo-gu Village Community Expert Support Team"),
     "phone": os.environ.get("SUPPORT_PHONE", "062-360-7000"),
