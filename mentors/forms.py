@@ -66,6 +66,9 @@ class VisitForm(forms.ModelForm):
             self.initial.setdefault("kind", CoachingVisit.Kind.COACHING)
         self.fields["kind"].choices = CoachingVisit.Kind.choices
         self.fields["attendees"].required = False
+        if not self.initial.get("attendees"):
+            # Empty, not the model's 0: a mentor on a phone types the number without deleting a 0 first.
+            self.initial["attendees"] = None
         self.fields["forum"].queryset = forums
         self.fields["forum"].label = _("Forum supported (network-support visits)")
         self.fields["forum"].empty_label = _("None")

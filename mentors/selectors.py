@@ -20,11 +20,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grants.models import Application, GrantRound
 from mentors.models import Assignment, CoachingVisit, EducationSession, FollowUp, Mentor, SessionInvitation
 from networks.models import CommunityGroup, Forum
+from portal.errors import NotFound
 
 
 def current_round() -> GrantRound | None:
@@ -89,10 +92,20 @@ def upcoming_sessions(mentor: Mentor) -> QuerySet:
     return EducationSession.objects.filter(mentor=mentor).upcoming().annotate(invited=Count("invitations"))
 
 
+def not_a_mentor() -> NotFound:
+    """The 404 for someone without a mentor profile who opens a mentor page."""
+    return NotFound(
+        _("These pages are for the support team's mentors. Your own pages are in the menu."),
+        next_url=reverse("home"),
+        next_label=_("Go to the start page"),
+    )
+
+
 def assignment_for_mentor(user, group_id: int) -> Assignment:
-    """The latest assignment of this group to this user's mentor profile; 404 for anyone else."""
+    """The latest assignment of this group to this user's mentor profile; 404 for anyone else
+    (with what to do instead: the group is not assigned to them, or they are not a mentor)."""
     if not getattr(user, "is_mentor", False):
-        raise Http404
+        raise not_a_mentor()
     assignment = (
         Assignment.objects.filter(mentor__user=user, group_id=group_id)
         .select_related("group", "group__dong", "group__representative", "round", "mentor")
@@ -100,7 +113,14 @@ def assignment_for_mentor(user, group_id: int) -> Assignment:
         .first()
     )
     if assignment is None:
-        raise Http404
+        raise NotFound(
+            _(
+                "This group is not one of your groups, so its page is not open to you. Your groups are listed on "
+                "your mentor home. If it should be yours, ask the district office to assign it to you."
+            ),
+            next_url=reverse("mentors:home"),
+            next_label=_("Go to my groups"),
+        )
     return assignment
 
 
@@ -156,7 +176,7 @@ def resident_session_invitations(group: CommunityGroup) -> QuerySet:
 def session_for_mentor(user, session_id: int) -> EducationSession:
     """A session this user's mentor profile runs; 404 for anyone else."""
     if not getattr(user, "is_mentor", False):
-        raise Http404
+        raise not_a_mentor()
     session = EducationSession.objects.filter(pk=session_id, mentor__user=user).first()
     if session is None:
         raise Http404
