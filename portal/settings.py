@@ -27,6 +27,14 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def web_address_url(address: str) -> str:
+    """The address a browser on this machine opens for runserver's ``[host:]port``."""
+    host, _colon, port = address.strip().rpartition(":")
+    if host in {"", "0.0.0.0", "::", "[::]"}:  # noqa: S104 (a port alone, or every interface: not a bind)
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 
@@ -87,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.stash.FormStashMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -105,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "accounts.stash.form_stash",
             ],
         },
     },
@@ -135,7 +145,13 @@ LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogues win over every third-party one: Django looks in LOCALE_PATHS first,
+# then in each installed app in order, so an app's own locale/ alone would lose to
+# django_celery_beat's (its "Name" once turned the sign-up form's name field into "태스크 이름").
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    *(BASE_DIR / app / "locale" for app in INSTALLED_APPS if (BASE_DIR / app / "locale").is_dir()),
+]
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True
@@ -205,8 +221,13 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "마을공동체 포털 <noreply@maeul.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+
+# The links in emails and calendar feeds. In development they follow MAEUL_WEB_ADDRESS, the
+# address `make run` serves on (portal/dev.py), so they work when the portal runs elsewhere.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL") or (
+    web_address_url(os.environ.get("MAEUL_WEB_ADDRESS") or "127.0.0.1:8000") if DEBUG else "http://127.0.0.1:8000"
+)
 # Shown on every page and in every email: how to reach a person.
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 SUPPORT_CONTACT = {
     "team": _("Seo-gu Village Community Expert Support Team"),
     "phone": os.environ.get("SUPPORT_PHONE", "062-360-7000"),

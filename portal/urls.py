@@ -22,3 +22,7 @@ urlpatterns = [
     *home_urlpatterns,
     path("about/", TemplateView.as_view(template_name="about.html"), name="about"),
 ]
+
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
