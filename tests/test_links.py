@@ -4,7 +4,7 @@ the staff's main pages. A link that answers 404, 500 or throws a logged-in perso
 import pytest
 from django.urls import reverse
 
-from grants.models import AccessLog
+from accounts.models import AccessLog
 from tests.links import broken_links, page_links
 
 
@@ -23,11 +23,11 @@ def test_mentor_reading_a_residents_document_is_access_logged(client, world):
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    entry = AccessLog.objects.get()
-    assert (entry.user, entry.application, entry.action) == (
+    entry = AccessLog.objects.get(action=AccessLog.Action.DOWNLOAD)
+    assert (entry.user, entry.subject, entry.person) == (
         world.mentor,
-        world.application,
-        AccessLog.Action.DOWNLOAD,
+        world.attachment,
+        world.application.group.representative,
     )
 
 
