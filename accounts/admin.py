@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AdminLockoutAuthenticationForm
 from accounts.models import User
 
 
@@ -18,3 +19,7 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
+
+
+# The admin's login is one more way in: it takes the portal's lock-out (accounts.forms).
+admin.site.login_form = AdminLockoutAuthenticationForm

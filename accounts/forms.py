@@ -2,6 +2,7 @@ import re
 import uuid
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
@@ -78,7 +79,43 @@ class SignUpForm(forms.Form):
         return cleaned
 
 
-class LockoutAuthenticationForm(AuthenticationForm):
+LOCKED_OUT_MESSAGE = _(
+    "Logging in failed 5 times, so it is locked for 15 minutes to protect your account. "
+    "Please try again later, or reset your password by email."
+)
+
+
+class LockoutMixin:
+    """Every login form of the portal (the public one and the admin's) goes through
+    ``accounts.services.attempt_login``: a locked account is refused before its password is
+    checked, and each checked password is recorded."""
+
+    def clean_username(self):
+        return normalise_email(self.cleaned_data.get("username"))
+
+    def clean(self):
+        email = self.cleaned_data.get("username") or ""
+        if not email or not self.cleaned_data.get("password"):
+            return super().clean()  # a required-field error, no password to check
+        refused = []
+
+        def check_password() -> bool:
+            try:
+                super(LockoutMixin, self).clean()
+            except ValidationError as error:
+                refused.append(error)
+                return False
+            return True
+
+        outcome = services.attempt_login(email=email, ip_address=client_ip(self.request), check_password=check_password)
+        if outcome is services.LoginOutcome.LOCKED_OUT:
+            raise ValidationError(self.error_messages["locked_out"], code="locked_out")
+        if outcome is services.LoginOutcome.FAILED:
+            raise refused[0]
+        return self.cleaned_data
+
+
+class LockoutAuthenticationForm(LockoutMixin, AuthenticationForm):
     """Django's login form, refusing an account or address after too many failures."""
 
     error_messages = {
@@ -87,10 +124,7 @@ class LockoutAuthenticationForm(AuthenticationForm):
             "The email address or password is not correct. After 5 failed attempts, "
             "logging in is locked for 15 minutes."
         ),
-        "locked_out": _(
-            "Logging in failed 5 times, so it is locked for 15 minutes to protect your account. "
-            "Please try again later, or reset your password by email."
-        ),
+        "locked_out": LOCKED_OUT_MESSAGE,
     }
 
     def __init__(self, request=None, *args, **kwargs):
@@ -98,23 +132,11 @@ class LockoutAuthenticationForm(AuthenticationForm):
         self.fields["username"].label = _("Email address")
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "inputmode": "email"})
 
-    def clean_username(self):
-        return normalise_email(self.cleaned_data.get("username"))
 
-    def clean(self):
-        email = self.cleaned_data.get("username") or ""
-        address = client_ip(self.request)
-        if services.is_locked_out(email=email, ip_address=address):
-            raise ValidationError(self.error_messages["locked_out"], code="locked_out")
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            services.record_login_attempt(email=email, ip_address=address, succeeded=False)
-            if services.is_locked_out(email=email, ip_address=address):
-                raise ValidationError(self.error_messages["locked_out"], code="locked_out") from None
-            raise
-        services.record_login_attempt(email=email, ip_address=address, succeeded=True)
-        return cleaned
+class AdminLockoutAuthenticationForm(LockoutMixin, AdminAuthenticationForm):
+    """The admin's login form (staff only) under the same lock-out as the portal's."""
+
+    error_messages = {**AdminAuthenticationForm.error_messages, "locked_out": LOCKED_OUT_MESSAGE}
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,27 +1,64 @@
 """Writes to accounts: sign-up, profile and the login attempt record."""
 
 import datetime
+import enum
+from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import LoginAttempt, User, normalise_email
 
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = datetime.timedelta(minutes=15)
+# An office, a community centre or a mobile carrier puts many people behind one address: one
+# mistyped name there must not lock everybody out. The account is what a guesser attacks, so
+# the account locks after LOCKOUT_FAILURES; the address only at a much higher count, to slow a
+# sweep over many accounts.
+LOCKOUT_ADDRESS_FAILURES = 50
+
+
+class LoginOutcome(enum.Enum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    LOCKED_OUT = "locked_out"
 
 
 def is_locked_out(*, email: str, ip_address: str | None) -> bool:
-    """True when this account or this address failed LOCKOUT_FAILURES times within the window."""
+    """True when this account failed LOCKOUT_FAILURES times within the window, or this
+    address LOCKOUT_ADDRESS_FAILURES times."""
     account, address = LoginAttempt.objects.failure_counts(
         email=normalise_email(email), ip_address=ip_address, since=timezone.now() - LOCKOUT_WINDOW
     )
-    return account >= LOCKOUT_FAILURES or address >= LOCKOUT_FAILURES
+    return account >= LOCKOUT_FAILURES or address >= LOCKOUT_ADDRESS_FAILURES
 
 
 @transaction.atomic
 def record_login_attempt(*, email: str, ip_address: str | None, succeeded: bool) -> LoginAttempt:
     return LoginAttempt.objects.create(email=normalise_email(email)[:254], ip_address=ip_address, succeeded=succeeded)
+
+
+def attempt_login(*, email: str, ip_address: str | None, check_password: Callable[[], bool]) -> LoginOutcome:
+    """The one way in, for the portal's login and the admin's: refuse a locked account or
+    address without checking the password, else run ``check_password`` and record the result.
+
+    The check, the password test and the record run under a PostgreSQL advisory lock on the
+    account (held to the end of the transaction), so parallel attempts on one account are
+    judged one after another: 30 at once evaluate at most LOCKOUT_FAILURES passwords. The
+    address count is not serialised (that would queue every login from a shared office
+    behind one lock); under a burst it may overshoot its high threshold by the burst's size.
+    """
+    key = normalise_email(email)[:254]
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"login:{key}"])
+        if is_locked_out(email=key, ip_address=ip_address):
+            return LoginOutcome.LOCKED_OUT
+        succeeded = check_password()
+        record_login_attempt(email=key, ip_address=ip_address, succeeded=succeeded)
+    if succeeded:
+        return LoginOutcome.SUCCEEDED
+    return LoginOutcome.LOCKED_OUT if is_locked_out(email=key, ip_address=ip_address) else LoginOutcome.FAILED
 
 
 @transaction.atomic
