@@ -1,7 +1,9 @@
 import re
 import uuid
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -53,9 +55,16 @@ class SignUpForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
     def clean_email(self):
         email = normalise_email(self.cleaned_data["email"])
         if User.objects.filter(email=email).exists():
+            # Saying so is a known trade-off (docs/security.md); probing it is rate-limited per IP.
+            if not services.allow_signup_with_taken_address(email=email, ip_address=client_ip(self.request)):
+                raise ValidationError(TOO_MANY_REQUESTS, code="too_many_requests")
             raise ValidationError(
                 _("An account with this email address already exists. Log in, or reset your password."),
                 code="duplicate_email",
@@ -78,6 +87,8 @@ class SignUpForm(forms.Form):
                 self.add_error("password1", error)
         return cleaned
 
+
+TOO_MANY_REQUESTS = _("Too many requests from here or for this address. Please try again in an hour.")
 
 LOCKED_OUT_MESSAGE = _(
     "Logging in failed 5 times, so it is locked for 15 minutes to protect your account. "
@@ -153,10 +164,25 @@ class ProfileForm(forms.ModelForm):
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the email goes through the outbox like every other email."""
+    """Django's reset form, but the email goes through the outbox like every other email, the
+    requests are limited per address and per IP, and the link is built from PORTAL_BASE_URL
+    (never from the request's Host header, which an attacker can set)."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
 
     def clean_email(self):
-        return normalise_email(self.cleaned_data["email"])
+        email = normalise_email(self.cleaned_data["email"])
+        # Counted whether or not the address has an account, so the answer reveals nothing.
+        if not services.allow_password_reset(email=email, ip_address=client_ip(self.request)):
+            raise ValidationError(TOO_MANY_REQUESTS, code="too_many_requests")
+        return email
+
+    def save(self, **kwargs):
+        base = urlsplit(settings.PORTAL_BASE_URL)
+        kwargs.update(domain_override=base.netloc, use_https=base.scheme == "https")
+        return super().save(**kwargs)
 
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import LoginAttempt, User, normalise_email
+from accounts.models import LoginAttempt, ThrottledRequest, User, normalise_email
 
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = datetime.timedelta(minutes=15)
@@ -59,6 +59,67 @@ def attempt_login(*, email: str, ip_address: str | None, check_password: Callabl
     if succeeded:
         return LoginOutcome.SUCCEEDED
     return LoginOutcome.LOCKED_OUT if is_locked_out(email=key, ip_address=ip_address) else LoginOutcome.FAILED
+
+
+# Password reset links: a person who lost a password asks once or twice; an attacker who wants
+# to flood someone's mailbox (or the outbox) asks hundreds of times.
+RESET_PER_ADDRESS = 3
+RESET_PER_IP = 20
+RESET_WINDOW = datetime.timedelta(hours=1)
+# Sign-up tells whether an address is in use (see docs/security.md); this bounds how fast one
+# address (IP) can probe addresses through it.
+SIGNUP_TAKEN_PER_IP = 10
+SIGNUP_TAKEN_WINDOW = datetime.timedelta(hours=1)
+
+
+def allow_request(
+    *,
+    kind: str,
+    email: str,
+    ip_address: str | None,
+    per_address: int | None,
+    per_ip: int | None,
+    window: datetime.timedelta,
+) -> bool:
+    """Record one request of ``kind`` and return True, or return False (recording nothing) when
+    this address already made ``per_address`` or this IP ``per_ip`` within ``window``.
+
+    Counted under an advisory lock per kind and address, so parallel requests cannot all slip
+    under the limit; the IP count is not serialised (see ``attempt_login``)."""
+    email = normalise_email(email)[:254]
+    since = timezone.now() - window
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"throttle:{kind}:{email}"])
+        recent = ThrottledRequest.objects.filter(kind=kind, at__gte=since)
+        if per_address is not None and email and recent.filter(email=email).count() >= per_address:
+            return False
+        if per_ip is not None and ip_address and recent.filter(ip_address=ip_address).count() >= per_ip:
+            return False
+        ThrottledRequest.objects.create(kind=kind, email=email, ip_address=ip_address)
+    return True
+
+
+def allow_password_reset(*, email: str, ip_address: str | None) -> bool:
+    return allow_request(
+        kind=ThrottledRequest.Kind.PASSWORD_RESET,
+        email=email,
+        ip_address=ip_address,
+        per_address=RESET_PER_ADDRESS,
+        per_ip=RESET_PER_IP,
+        window=RESET_WINDOW,
+    )
+
+
+def allow_signup_with_taken_address(*, email: str, ip_address: str | None) -> bool:
+    return allow_request(
+        kind=ThrottledRequest.Kind.SIGNUP_TAKEN,
+        email=email,
+        ip_address=ip_address,
+        per_address=None,
+        per_ip=SIGNUP_TAKEN_PER_IP,
+        window=SIGNUP_TAKEN_WINDOW,
+    )
 
 
 @transaction.atomic
