@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_email_lower_case'),
+        ('accounts', '0004_access_log'),
     ]
 
     operations = [

@@ -32,7 +32,7 @@ def snapshot_submitted(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0004_results_published'),
+        ('grants', '0005_access_log_moved_to_accounts'),
         ('networks', '0005_group_changes'),
     ]
 
