@@ -61,7 +61,17 @@ def profile(request):
         services.update_profile(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your details were saved."))
         response = redirect("profile")
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["preferred_language"], samesite="Lax")
+        # The same cookie flags as Django's own /i18n/setlang/ (Secure in production, see settings).
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            form.cleaned_data["preferred_language"],
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
         return response
     if request.method == "POST":
         request.user.refresh_from_db()
