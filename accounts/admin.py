@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AdminLockoutAuthenticationForm
 from accounts.models import AccessLog, User
 
 
@@ -39,3 +40,7 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The admin's login is one more way in: it takes the portal's lock-out (accounts.forms).
+admin.site.login_form = AdminLockoutAuthenticationForm

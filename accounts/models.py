@@ -183,3 +183,30 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.subject_label}".rstrip()
+
+
+class ThrottledRequest(models.Model):
+    """One request of a kind that is limited per address and per IP (password reset links,
+    sign-ups with an address already in use), kept in the database like ``LoginAttempt``.
+    Every request is counted whether or not an account exists, so the limit reveals nothing."""
+
+    class Kind(models.TextChoices):
+        PASSWORD_RESET = "password_reset", _("password reset")
+        SIGNUP_TAKEN = "signup_taken", _("sign-up with an address in use")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    email = models.CharField(_("email address"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("throttled request")
+        verbose_name_plural = _("throttled requests")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["kind", "email", "at"], name="throttled_kind_email_at_idx"),
+            models.Index(fields=["kind", "ip_address", "at"], name="throttled_kind_ip_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.email or self.ip_address} @ {self.at:%Y-%m-%d %H:%M}"

@@ -30,6 +30,7 @@ from grants.admin_forms import (
     TransitionForm,
 )
 from grants.models import Application, Criterion, ExportJob, GrantRound, Review
+from portal.params import BadParameters, bad_parameters_response
 
 DECIDE_PERMISSION = "grants.decide_application"
 SCORE_PERMISSION = "grants.score_application"
@@ -259,7 +260,10 @@ def export(request, model_admin):
     if not form.is_valid():
         raise PermissionDenied
     export_format = form.cleaned_data["export_format"]
-    filters = exports.filters_from_params(QueryDict(request.POST.get("filters", "")))
+    try:
+        filters = exports.filters_from_params(QueryDict(request.POST.get("filters", "")))
+    except BadParameters as error:
+        return bad_parameters_response(request, error)
     count = exports.filtered_applications(filters).count()
     if count > export_sync_limit():
         services.export_request(user=request.user, filters=filters, export_format=export_format)

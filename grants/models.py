@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants import workflow
-from networks.models import CommunityGroup, District
+from networks.models import CommunityGroup, District, Dong
 
 
 def default_draft_reminder_days():
@@ -179,6 +179,16 @@ class ApplicationQuerySet(models.QuerySet):
         return self.select_related("group", "group__dong", "round", "field")
 
 
+@dataclass(frozen=True)
+class JudgedGroup:
+    name: str
+    kind: str
+    dong: Dong
+    member_count: int
+    members: list | None  # [{"name", "role"}] at submission; None for a draft (read the group)
+    snapshot: bool
+
+
 class Application(models.Model):
     class Status(models.TextChoices):
         DRAFT = workflow.DRAFT, _("Draft")
@@ -211,6 +221,21 @@ class Application(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     decision_note = models.TextField(_("decision note"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # What the application is judged on: the group as it stood at its (latest) submission, so an
+    # edit of the group afterwards changes neither the screening nor the published results.
+    # Written by grants.services.submit_application; read through ``judged_group``.
+    submitted_group_name = models.CharField(_("group name at submission"), max_length=100, blank=True)
+    submitted_group_kind = models.CharField(_("group kind at submission"), max_length=20, blank=True)
+    submitted_dong = models.ForeignKey(
+        Dong,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dong at submission"),
+    )
+    submitted_member_count = models.PositiveIntegerField(_("members at submission"), null=True, blank=True)
+    submitted_members = models.JSONField(_("participants at submission"), default=list, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -249,6 +274,29 @@ class Application(models.Model):
 
     def __str__(self):
         return self.title or f"{self.group} ({self.round.year})"
+
+    @property
+    def judged_group(self) -> "JudgedGroup":
+        """The group this application is judged on: its snapshot once submitted, the live
+        group before (a draft has no snapshot yet). Screening, results and exports read this."""
+        if self.submitted_member_count is not None and self.submitted_dong_id is not None:
+            return JudgedGroup(
+                name=self.submitted_group_name,
+                kind=self.submitted_group_kind,
+                dong=self.submitted_dong,
+                member_count=self.submitted_member_count,
+                members=list(self.submitted_members),
+                snapshot=True,
+            )
+        group = self.group
+        return JudgedGroup(
+            name=group.name,
+            kind=group.kind,
+            dong=group.dong,
+            member_count=group.member_count,
+            members=None,
+            snapshot=False,
+        )
 
     @property
     def phase(self) -> workflow.Phase:

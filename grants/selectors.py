@@ -31,8 +31,8 @@ def approved_applications(round_):
     """The public results of a closed round: approved groups, titles, fields, amounts."""
     return (
         round_.applications.filter(status=Application.Status.APPROVED)
-        .select_related("group", "group__dong", "field")
-        .order_by("field__order", "group__name")
+        .select_related("group", "group__dong", "submitted_dong", "field")
+        .order_by("field__order", "submitted_group_name", "group__name")
     )
 
 

@@ -32,6 +32,7 @@ from grants.models import (
     StatusChange,
 )
 from networks.models import CommunityGroup, GroupMember
+from networks.services import group_state, record_group_change
 
 
 class TransitionNotAllowed(ValidationError):
@@ -443,8 +444,11 @@ def save_group(
     """Create or update the representative's group and replace its participant list."""
     if group is None:
         group = CommunityGroup(representative=representative)
+        before = None
     elif group.representative_id != representative.pk:
         raise PermissionError("only the representative edits the group")
+    else:
+        before = group_state(CommunityGroup.objects.get(pk=group.pk))
     for name, value in fields.items():
         setattr(group, name, value)
     group.save()
@@ -453,7 +457,20 @@ def save_group(
         GroupMember(group=group, name=member["name"], role=member.get("role", ""), order=index)
         for index, member in enumerate(members)
     )
+    if before is not None:
+        record_group_change(group=group, by=representative, before=before)
     return group
+
+
+def group_snapshot_fields(group: CommunityGroup) -> dict:
+    """The application fields that keep what it was judged on (see ``Application.judged_group``)."""
+    return {
+        "submitted_group_name": group.name,
+        "submitted_group_kind": group.kind,
+        "submitted_dong_id": group.dong_id,
+        "submitted_member_count": group.member_count,
+        "submitted_members": [{"name": m.name, "role": m.role} for m in group.members.order_by("order", "id")],
+    }
 
 
 def start_application(*, group: CommunityGroup, round_: GrantRound, by) -> tuple[Application, bool]:
@@ -560,7 +577,13 @@ def submit_application(*, application: Application, by) -> Application:
     problems = selectors.submission_problems(locked)
     if problems:
         raise ValidationError([problem.message for problem in problems], code="incomplete")
-    return transition(application=locked, to_status=workflow.SUBMITTED, by=by, actor=workflow.RESIDENT)
+    return transition(
+        application=locked,
+        to_status=workflow.SUBMITTED,
+        by=by,
+        actor=workflow.RESIDENT,
+        **group_snapshot_fields(locked.group),
+    )
 
 
 @transaction.atomic

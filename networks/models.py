@@ -128,6 +128,34 @@ class GroupMember(models.Model):
         return f"{self.name} ({self.role})" if self.role else self.name
 
 
+class GroupChange(models.Model):
+    """One edit of a group: who, when, and each changed item with its old and new value.
+
+    Written by ``networks.services.record_group_change`` for every edit, by the representative
+    on the portal or by staff in the admin; nothing edits or deletes a row afterwards."""
+
+    group = models.ForeignKey(CommunityGroup, on_delete=models.CASCADE, related_name="changes", verbose_name=_("group"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changes = models.JSONField(_("changes"), default=dict, help_text=_("Each changed item: [before, after]."))
+
+    class Meta:
+        verbose_name = _("group change")
+        verbose_name_plural = _("group changes")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["group", "-at"], name="groupchange_group_at_idx")]
+
+    def __str__(self):
+        return f"{self.group} @ {self.at:%Y-%m-%d %H:%M}: {', '.join(self.changes)}"
+
+
 class NetworkQuerySet(models.QuerySet):
     def managed_by(self, user):
         """Networks whose forums ``user`` may schedule and edit: staff and mentors manage

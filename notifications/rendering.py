@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from notifications.reminders import is_essential
+from portal.text import one_line
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -55,5 +56,4 @@ def render_email(
         subject_text = str(subject) % subject_params if subject_params else str(subject)
         text = render_to_string(f"{template}.txt", full_context)
         html = render_to_string(f"{template}.html", full_context)
-    # Header injection is impossible through Django's mail classes, but keep subjects one line.
-    return " ".join(subject_text.split())[:255], text, html
+    return one_line(subject_text, max_length=255), text, html

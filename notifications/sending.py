@@ -27,6 +27,7 @@ from django.utils import timezone
 from notifications.models import Email
 from notifications.reminders import is_essential
 from notifications.rendering import unsubscribe_url
+from portal.text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +71,9 @@ def build_message(email: Email, connection=None) -> EmailMultiAlternatives:
     headers = {DEDUP_HEADER: email.dedup_key, "X-Maeul-Kind": email.kind}
     if email.user_id and not is_essential(email.kind):
         headers["List-Unsubscribe"] = f"<{unsubscribe_url(user_id=email.user_id, kind=email.kind)}>"
+    # one_line again: rows queued before subjects were cleaned on the way in must still send.
     message = EmailMultiAlternatives(
-        email.subject, email.body_text, to=[email.recipient], headers=headers, connection=connection
+        one_line(email.subject), email.body_text, to=[one_line(email.recipient)], headers=headers, connection=connection
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

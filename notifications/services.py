@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from notifications import conf
 from notifications.models import Email, EmailPreference
 from notifications.reminders import is_essential
+from portal.text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -26,12 +27,13 @@ def queue_email(
 ) -> Email | None:
     """Create an outbox row (once per ``dedup_key``) and send it after commit.
 
-    Returns the new row, or ``None`` when an email with this key already exists.
+    Returns the new row, or ``None`` when an email with this key already exists. The subject
+    and recipient are made one line here (``portal.text.one_line``), whoever wrote them.
     """
     fields = dict(
-        recipient=recipient,
+        recipient=one_line(recipient, max_length=254),
         kind=kind,
-        subject=subject,
+        subject=one_line(subject, max_length=255),
         body_text=body_text,
         body_html=body_html,
         user=user,

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from accounts.models import AccessLog
 from accounts.services import access_record, access_record_many
-from tests.factories import ApplicationFactory, CommunityGroupFactory, UserFactory
+from tests.factories import ApplicationFactory, CommunityGroupFactory, GrantRoundFactory, UserFactory
 
 
 @pytest.mark.django_db
@@ -79,7 +79,12 @@ def test_the_old_grants_log_is_copied_into_the_one_log():
     try:
         old_apps = executor.loader.project_state(before).apps
         OldLog = old_apps.get_model("grants", "AccessLog")
-        application = ApplicationFactory(title="골목 화단")
+        # Rows written through the old state's model: later migrations add columns (issue 11a's
+        # submission snapshot) that the current model, and so a factory, would insert into.
+        group, round_ = CommunityGroupFactory(), GrantRoundFactory()
+        application = old_apps.get_model("grants", "Application").objects.create(
+            group_id=group.pk, round_id=round_.pk, title="골목 화단"
+        )
         reader = UserFactory(is_staff=True)
         OldLog.objects.create(user_id=reader.pk, application_id=application.pk, action="download", detail="a.pdf")
         OldLog.objects.create(user_id=reader.pk, application_id=None, action="export", detail="12 applications")
@@ -102,7 +107,7 @@ def test_the_old_grants_log_is_copied_into_the_one_log():
             "application",
             application.pk,
             "골목 화단",
-            application.group.representative_id,
+            group.representative_id,
             "a.pdf",
         ),
         (reader.pk, "export", None, None, "", None, "12 applications"),
