@@ -109,6 +109,9 @@ def test_a_staff_member_without_the_scoring_permission_cannot_score(scored_setup
 def test_the_reviewer_group_set_up_by_migrate_may_view_and_score_but_not_decide():
     codenames = set(Group.objects.get(name="reviewer").permissions.values_list("codename", flat=True))
 
-    assert {"view_application", "view_attachment", "score_application"} <= codenames
+    assert {"view_application", "score_application"} <= codenames
+    # Reviewers score the typed application; the uploaded documents (signatures, registration
+    # papers) are personal data they do not need (grants.access).
     assert "decide_application" not in codenames
+    assert "view_attachment" not in codenames
     assert not any(c.startswith(("add_", "change_", "delete_")) for c in codenames)
