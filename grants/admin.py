@@ -29,8 +29,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.models import AccessLog
-from accounts.services import access_record
+from accounts.admin import AccessLoggedAdminMixin
 from grants import admin_views, budget, screening, services, workflow
 from grants.admin_forms import ExportForm
 from grants.models import (
@@ -263,7 +262,8 @@ def average_score_subquery():
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    access_person_attr = "group.representative_id"
     list_display = [
         "title_display",
         "group",
@@ -448,13 +448,6 @@ class ApplicationAdmin(admin.ModelAdmin):
         application = self.get_object(request, object_id)
         extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
         if application is not None and self.has_view_permission(request, application):
-            if request.method == "GET":
-                access_record(
-                    user=request.user,
-                    action=AccessLog.Action.VIEW,
-                    subject=application,
-                    person=application.group.representative_id,
-                )
             extra_context.update(self.decision_context(request, application))
         return super().change_view(request, object_id, form_url, extra_context=extra_context)
 

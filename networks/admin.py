@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import AccessLoggedAdminMixin
 from networks import services
 from networks.models import (
     CommunityGroup,
@@ -71,7 +72,8 @@ class GroupChangeInline(admin.TabularInline):
 
 
 @admin.register(CommunityGroup)
-class CommunityGroupAdmin(admin.ModelAdmin):
+class CommunityGroupAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    access_person_attr = "representative_id"
     list_display = ["name", "kind", "dong", "representative", "member_count"]
     list_filter = ["kind", "dong__region", "dong"]
     list_select_related = ["dong", "representative"]

@@ -2,12 +2,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import AccessLoggedAdminMixin
 from notifications.models import Email, EmailPreference
 from notifications.services import resend_failed
 
 
 @admin.register(Email)
-class EmailAdmin(admin.ModelAdmin):
+class EmailAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    access_person_attr = "user_id"
     list_display = ["created_at", "kind", "recipient", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind", "created_at", "sent_at"]
     search_fields = ["recipient", "subject", "dedup_key"]

@@ -110,7 +110,8 @@ def test_the_reviewer_group_set_up_by_migrate_may_view_and_score_but_not_decide(
     codenames = set(Group.objects.get(name="reviewer").permissions.values_list("codename", flat=True))
 
     assert {"view_application", "score_application"} <= codenames
-    # Reviewers read what the committee consent covers, not the uploaded files (grants.access).
-    assert "view_attachment" not in codenames
+    # Reviewers score the typed application; the uploaded documents (signatures, registration
+    # papers) are personal data they do not need (grants.access).
     assert "decide_application" not in codenames
+    assert "view_attachment" not in codenames
     assert not any(c.startswith(("add_", "change_", "delete_")) for c in codenames)
