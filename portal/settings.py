@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "notifications",
     "networks",
     "grants",
+    "projects",
     "mentors",
     "portal",
 ]
