@@ -30,6 +30,7 @@ from projects.models import (
     ProjectStatusChange,
     Settlement,
 )
+from projects.selectors import plan_in_force
 
 
 class TransitionNotAllowed(ValidationError):
@@ -147,10 +148,6 @@ def project_open(*, application: Application, by=None) -> Project:
 
 
 # --- the plan
-
-
-def plan_in_force(project: Project) -> PlanVersion | None:
-    return project.plan_versions.filter(status__in=[PlanVersion.Status.CONFIRMED, PlanVersion.Status.RECORDED]).first()
 
 
 def _subsidy_by_category(lines) -> dict[int, int]:
