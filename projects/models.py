@@ -6,6 +6,7 @@ Money is in whole won (``PositiveBigIntegerField``). The running totals on ``Pro
 project's row lock; the CheckConstraints behind them are the last line of defence.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -59,6 +60,13 @@ class ProjectRules(models.Model):
 
     def __str__(self):
         return f"{self.round}"
+
+    @property
+    def settlement_due_on(self):
+        """The last day to submit the settlement (the one home of this rule)."""
+        if self.period_end is None:
+            return None
+        return self.period_end + datetime.timedelta(days=self.settlement_due_days)
 
 
 class BudgetCategory(models.Model):
@@ -117,6 +125,26 @@ class ProjectQuerySet(models.QuerySet):
 
     def with_list_relations(self):
         return self.select_related("application", "application__group", "application__round", "application__field")
+
+    def waiting_for_staff(self):
+        """Projects with something for staff to do: a plan to confirm, an agreement to
+        countersign, an instalment to pay or a settlement to review."""
+        return self.filter(
+            Q(plan_versions__status="submitted")
+            | Q(status="agreement", agreement__isnull=False, agreement__countersigned_at__isnull=True)
+            | Q(disbursements__status="requested")
+            | Q(status="settlement_submitted")
+        ).distinct()
+
+    def settlement_overdue(self, today):
+        """Projects still spending after their round's settlement deadline (the period's end
+        plus ``settlement_due_days``). One query for the rules, then a filter."""
+        rounds = [
+            rules.round_id
+            for rules in ProjectRules.objects.filter(period_end__isnull=False)
+            if rules.settlement_due_on < today
+        ]
+        return self.filter(status__in=["active", "corrections"], application__round_id__in=rounds)
 
 
 class Project(models.Model):
