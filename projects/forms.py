@@ -126,6 +126,9 @@ class ExpenseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories if categories is not None else BudgetCategory.objects.none()
         self.fields["category"].widget.attrs["data-category"] = ""
+        # Radio buttons without the empty "---------" choice a model field adds.
+        self.fields["source"].choices = Expense.Source.choices
+        self.fields["method"].choices = Expense.Method.choices
 
     def clean_evidence_file(self):
         upload = self.cleaned_data.get("evidence_file")

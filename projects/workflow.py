@@ -31,7 +31,7 @@ PHASES = {
     ),
     AGREEMENT: Phase(
         _("Agreement"),
-        _("Sign the agreement"),
+        _("Agreement to sign"),
         _("Read the grant conditions, confirm your self-contribution and give the account for the subsidy."),
     ),
     ACTIVE: Phase(
