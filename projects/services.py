@@ -13,8 +13,9 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import AccessLog
+from accounts.services import access_record
 from grants.models import Application, BudgetLine, FieldEnvelope, GrantRound
-from grants.services import access_record
 from grants.uploads import check_upload
 from projects import money, rules, workflow
 from projects.models import (
@@ -356,7 +357,11 @@ def bank_account_view(*, project: Project, user) -> dict:
         raise PermissionDenied
     agreement = Agreement.objects.get(project=project)
     access_record(
-        user=user, action="view", application=project.application, detail=f"project {project.pk} bank account"
+        user=user,
+        action=AccessLog.Action.VIEW,
+        subject=agreement,
+        person=project.application.group.representative_id,
+        detail="bank account",
     )
     return {"bank": agreement.bank_name, "holder": agreement.account_holder, "number": agreement.account_number}
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.errors import summarise_errors
-from grants.services import access_record
+from accounts.models import AccessLog
+from accounts.services import access_record
 from projects import rules, selectors, services, workflow
 from projects.forms import (
     AgreementForm,
@@ -350,9 +351,10 @@ def evidence(request, pk, expense_pk):
     if request.user.is_staff:
         access_record(
             user=request.user,
-            action="download",
-            application=project.application,
-            detail=f"expense {expense.pk} evidence",
+            action=AccessLog.Action.DOWNLOAD,
+            subject=expense,
+            person=project.application.group.representative_id,
+            detail="evidence",
         )
     return FileResponse(handle, filename=expense.evidence_name, content_type=expense.evidence_content_type)
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from grants.models import AccessLog
+from accounts.models import AccessLog
 from projects import services, workflow
 from projects.models import Disbursement, Expense
 from projects.tests.helpers import TODAY, active_project, funded_project, pay, published_round
@@ -93,7 +93,7 @@ def test_the_full_account_number_is_shown_to_staff_only_on_its_own_page_and_logg
     assert not AccessLog.objects.exists()
     page = client.get(reverse("admin:projects_project_account", args=[project.pk])).content.decode()
     assert "1234-5678-9012" in page
-    assert AccessLog.objects.filter(user=staff, application=project.application).count() == 1
+    assert AccessLog.objects.filter(user=staff, subject_id=project.agreement.pk, action="view").count() == 1
 
 
 def test_non_staff_cannot_reach_the_workspace(client, resident, staff):

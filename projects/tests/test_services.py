@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from accounts.models import AccessLog
 from grants import services as grant_services
-from grants.models import AccessLog, FieldEnvelope, GrantRound
+from grants.models import FieldEnvelope, GrantRound
 from grants.tests.helpers import make_in_review
 from projects import services, workflow
 from projects.models import Expense, PlanVersion, Project, ProjectStatusChange
@@ -134,7 +135,12 @@ def test_the_bank_account_is_masked_and_every_staff_view_is_logged(staff, reside
         services.bank_account_view(project=project, user=resident)
     assert services.bank_account_view(project=project, user=staff)["number"] == "1234-5678-9012"
     log = AccessLog.objects.get()
-    assert (log.user, log.application, log.action) == (staff, project.application, "view")
+    assert (log.user, log.subject, log.person, log.action) == (
+        staff,
+        project.agreement,
+        project.application.group.representative,
+        "view",
+    )
 
 
 def test_disbursements_never_pass_the_award(staff):

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from grants.models import AccessLog
+from accounts.models import AccessLog
 from grants.tests.conftest import tiny_pdf
 from projects import services, workflow
 from projects.models import Disbursement, Expense, PlanVersion
@@ -78,7 +78,7 @@ def test_staff_on_the_public_site_get_only_the_evidence_and_it_is_logged(client,
         assert client.get(url).status_code == 404, url
     response = client.get(reverse("projects:evidence", args=[project.pk, with_expense.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
-    assert AccessLog.objects.filter(user=staff, action="download", application=project.application).count() == 1
+    assert AccessLog.objects.filter(user=staff, action="download", subject_id=with_expense.pk).count() == 1
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, project, with_expense):
