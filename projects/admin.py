@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,8 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import AccessLog
+from accounts.services import access_record
 from grants.forms import MAX_AMOUNT, AmountField
-from projects import money, selectors, services, workflow
+from grants.models import GrantRound
+from projects import exports, money, selectors, services, workflow
 from projects.models import (
     BudgetCategory,
     Disbursement,
@@ -32,6 +35,17 @@ from projects.models import (
     ProjectRules,
     Settlement,
 )
+
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _download(content: bytes, name: str, export_format: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=FORMATS[export_format])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def krw(value) -> str:
@@ -300,6 +314,16 @@ class ProjectAdmin(admin.ModelAdmin):
         return [
             path("<int:object_id>/act/<str:action>/", wrap(self.act), name="projects_project_act"),
             path("<int:object_id>/account/", wrap(self.account), name="projects_project_account"),
+            path(
+                "<int:object_id>/settlement.<str:export_format>",
+                wrap(self.export_settlement),
+                name="projects_project_settlement_export",
+            ),
+            path(
+                "round/<int:round_id>/summary.<str:export_format>",
+                wrap(self.export_summary),
+                name="projects_project_summary_export",
+            ),
             *super().get_urls(),
         ]
 
@@ -363,6 +387,35 @@ class ProjectAdmin(admin.ModelAdmin):
         else:
             messages.success(request, success)
         return HttpResponseRedirect(url)
+
+    def export_settlement(self, request, object_id, export_format):
+        """One project's settlement sheet (xlsx or csv); the export is logged."""
+        project = self._project(request, object_id)
+        if export_format not in FORMATS:
+            raise Http404
+        content = exports.settlement_sheet(project=project, export_format=export_format)
+        access_record(
+            user=request.user,
+            action=AccessLog.Action.EXPORT,
+            subject=project,
+            person=project.application.group.representative_id,
+            detail="settlement sheet",
+        )
+        return _download(content, exports.filename(f"settlement-{project.pk}", export_format), export_format)
+
+    def export_summary(self, request, round_id, export_format):
+        """The round's summary: awarded, disbursed, spent by source, disallowed, to return, returned."""
+        if not self.has_view_permission(request) or export_format not in FORMATS:
+            raise Http404
+        round_ = get_object_or_404(GrantRound, pk=round_id)
+        content = exports.round_summary(round_=round_, export_format=export_format)
+        access_record(user=request.user, action=AccessLog.Action.EXPORT, subject=round_, detail="project summary")
+        return _download(content, exports.filename(f"projects-{round_.year}", export_format), export_format)
+
+    def changelist_view(self, request, extra_context=None):
+        round_id = request.GET.get("application__round__id__exact")
+        extra_context = {**(extra_context or {}), "summary_round": round_id if (round_id or "").isdigit() else None}
+        return super().changelist_view(request, extra_context=extra_context)
 
     def account(self, request, object_id):
         """The full bank account: staff only, every view in the access log."""
