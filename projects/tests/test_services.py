@@ -297,3 +297,35 @@ def test_cancelling_an_award_releases_all_of_it_and_owes_back_what_was_paid(staf
     assert _totals(round_) == (0, 0)
     assert GrantRound.objects.get(pk=round_.pk).remaining == round_.budget
     assert project.status_changes.last().note == "사업 포기"
+
+
+def test_small_plan_changes_are_recorded_and_large_ones_wait_for_staff_with_a_reason(staff):
+    project = active_project(staff=staff)  # activity 600,000 · meetings 400,000 · self 200,000
+    representative = project.application.group.representative
+    categories = services.categories_for(project.application.round)
+
+    def lines(activity, meetings):
+        return [
+            {"category": categories["activity"], "item": "활동 재료", "source": "subsidy", "amount": activity},
+            {"category": categories["meetings"], "item": "회의 다과", "source": "subsidy", "amount": meetings},
+            {"category": categories["other"], "item": "자부담", "source": "self", "amount": 200_000},
+        ]
+
+    # 80,000 is exactly 20 % of meetings' 400,000: within the threshold, recorded at once.
+    small = services.plan_submit(project=project, lines=lines(680_000, 320_000), by=representative)
+    assert small.status == PlanVersion.Status.RECORDED
+    assert services.plan_in_force(project) == small
+    # 64,001 more out of meetings' 320,000 is over 20 %: a reason and staff's approval are needed.
+    with pytest.raises(ValidationError) as error:
+        services.plan_submit(project=project, lines=lines(744_001, 255_999), by=representative)
+    assert error.value.error_list[0].code == "reason_required"
+    large = services.plan_submit(project=project, lines=lines(744_001, 255_999), by=representative, reason="행사 추가")
+    assert large.status == PlanVersion.Status.SUBMITTED
+    assert services.plan_in_force(project) == small  # the recorded plan holds until staff decide
+    services.plan_decide(version=large, approve=True, by=staff)
+    assert services.plan_in_force(project).pk == large.pk
+    assert list(project.plan_versions.values_list("status", flat=True)) == [
+        PlanVersion.Status.SUPERSEDED,
+        PlanVersion.Status.SUPERSEDED,
+        PlanVersion.Status.CONFIRMED,
+    ]
