@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "notifications",
     "networks",
     "grants",
+    "projects",
     "mentors",
     "portal",
 ]
