@@ -176,6 +176,13 @@ class GrantRoundAdmin(admin.ModelAdmin):
     def awarded_display(self, obj):
         return krw(obj.awarded_total)
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(admin_views.publish_results, model_admin=self))
+        return [
+            path("<int:object_id>/publish/", view, name="grants_grantround_publish"),
+            *super().get_urls(),
+        ]
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         round_ = self.get_object(request, object_id)
         extra_context = {**(extra_context or {})}

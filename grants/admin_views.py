@@ -296,3 +296,38 @@ def export_download(request, model_admin, job_id):
         raise PermissionDenied
     services.access_record(user=request.user, action=AccessLog.Action.DOWNLOAD, detail=f"export job {job.pk}")
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+
+
+def publish_results(request, model_admin, object_id):
+    """Publish a round's results in one act, after a confirmation that says what goes out."""
+    round_ = get_object_or_404(GrantRound, pk=object_id)
+    if not model_admin.has_view_permission(request, round_) or not request.user.has_perm(DECIDE_PERMISSION):
+        raise PermissionDenied
+    change_url = reverse("admin:grants_grantround_change", args=[round_.pk])
+    if request.method == "POST":
+        try:
+            services.round_publish_results(round_=round_, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The results of “%(round)s” are published.") % {"round": round_})
+        return HttpResponseRedirect(change_url)
+    decided = services.publication_decided(round_)
+    approvals = decided.filter(status=workflow.APPROVED).count()
+    rejections = decided.filter(status=workflow.REJECTED).count()
+    undecided = round_.applications.filter(
+        status__in=[workflow.SUBMITTED, workflow.SCREENING, workflow.IN_REVIEW, workflow.CHANGES_REQUESTED]
+    ).count()
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": GrantRound._meta,
+        "original": round_,
+        "title": _("Publish the results: %(round)s") % {"round": round_},
+        "round": round_,
+        "approvals": approvals,
+        "rejections": rejections,
+        "emails": approvals + rejections,
+        "undecided": undecided,
+        "change_url": change_url,
+    }
+    return TemplateResponse(request, "admin/grants/grantround/publish_results.html", context)

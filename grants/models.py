@@ -216,8 +216,26 @@ class Application(models.Model):
         return workflow.PHASES[self.status]
 
     @property
+    def resident_status(self) -> str:
+        """The status the resident sees: a decision not yet released reads as "in review"."""
+        if self.status in workflow.RELEASED_DECISIONS and not self.decision_visible_to_resident:
+            return workflow.IN_REVIEW
+        return self.status
+
+    @property
     def resident_status_label(self):
-        return self.phase.resident_label
+        return workflow.PHASES[self.resident_status].resident_label
+
+    @property
+    def resident_changes(self) -> list:
+        """The history the resident sees: the decision (and its reason) only once released.
+        Uses prefetched ``status_changes`` when there are any."""
+        visible = self.decision_visible_to_resident
+        return [
+            change
+            for change in self.status_changes.all()
+            if visible or change.to_status not in workflow.RELEASED_DECISIONS
+        ]
 
     @property
     def resident_can_edit(self) -> bool:
@@ -233,7 +251,7 @@ class Application(models.Model):
         is visible at once. Resident pages, decision emails and public results ask this;
         ``grants.signals.decision_released`` fires exactly when it turns true.
         """
-        return self.status in (workflow.APPROVED, workflow.REJECTED) and self.round.results_published
+        return self.status in workflow.RELEASED_DECISIONS and self.round.results_published
 
     def missing_document_kinds(self) -> list[str]:
         """Required attachment kinds not yet uploaded (one query)."""

@@ -49,6 +49,11 @@ def transition(
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
     from_status = locked.status
+    held = to_status in workflow.RELEASED_DECISIONS
+    if held:
+        # Queue behind (or ahead of) a publication of the round, which locks the same row,
+        # so a decision is released either by the publication or here, never by neither.
+        locked.round = GrantRound.objects.select_for_update(no_key=True).get(pk=locked.round_id)
     if not workflow.is_allowed(from_status, to_status, actor):
         raise TransitionNotAllowed(
             _("An application that is “%(from)s” cannot be moved to “%(to)s”.")
@@ -67,9 +72,19 @@ def transition(
     change = StatusChange.objects.create(
         application=locked, from_status=from_status, to_status=to_status, by=by, at=now, note=note
     )
-    notices.status_changed(application=locked, change=change)
+    if not held:
+        notices.status_changed(application=locked, change=change)
+    elif locked.decision_visible_to_resident:
+        _release_decision(application=locked, by=by)
     application.refresh_from_db()
     return locked
+
+
+def _release_decision(*, application: Application, by) -> None:
+    """The decision is visible to the resident from now on: email them (through the outbox,
+    inside the caller's transaction) and tell the higher apps."""
+    notices.decision_released(application=application)
+    signals.decision_released.send(sender=Application, application=application, by=by)
 
 
 # --- staff side (issue 4)
@@ -225,8 +240,6 @@ def application_approve(*, application: Application, amount: int, by, note: str 
         awarded_amount=amount,
         decision_note=note,
     )
-    if GrantRound.objects.filter(pk=approved.round_id, results_published_at__isnull=False).exists():
-        signals.decision_released.send(sender=Application, application=approved, by=by)
     return approved
 
 
@@ -238,20 +251,27 @@ class AlreadyPublished(ValidationError):
 def round_publish_results(*, round_: GrantRound, by) -> GrantRound:
     """Publish ``round_``'s results in one act: from now on residents see its decisions.
 
-    Locks the round, refuses a second publication, stamps ``results_published_at`` and
-    sends ``grants.signals.decision_released`` for every decided application in the same
-    transaction (``projects`` opens each funded project from it).
+    Locks the round, refuses a second publication, stamps ``results_published_at``, queues
+    each decided application's decision email in the outbox and sends
+    ``grants.signals.decision_released`` for it, all in the same transaction (``projects``
+    opens each funded project from it). Decisions taken afterwards are released at once by
+    ``transition``.
     """
     locked = GrantRound.objects.select_for_update().get(pk=round_.pk)
     if locked.results_published_at is not None:
         raise AlreadyPublished(_("These results were already published."), code="already_published")
     locked.results_published_at = timezone.now()
     locked.save(update_fields=["results_published_at"])
-    decided = Application.objects.filter(round=locked, status__in=[workflow.APPROVED, workflow.REJECTED])
-    for application in decided.select_related("round", "group").order_by("pk"):
-        signals.decision_released.send(sender=Application, application=application, by=by)
+    for application in publication_decided(locked).select_related("group__representative").order_by("pk"):
+        application.round = locked
+        _release_decision(application=application, by=by)
     round_.results_published_at = locked.results_published_at
     return locked
+
+
+def publication_decided(round_: GrantRound):
+    """The applications whose decisions publishing ``round_`` releases (one email each)."""
+    return Application.objects.filter(round=round_, status__in=workflow.RELEASED_DECISIONS)
 
 
 def applications_approve_bulk(*, awards: list[tuple[Application, int]], by) -> list[tuple[Application, str | None]]:

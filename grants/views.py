@@ -103,7 +103,7 @@ def my_applications(request):
 def application_detail(request, pk):
     application = selectors.application_for_representative(request.user, pk)
     context = _summary_context(application)
-    changes = list(application.status_changes.order_by("at", "id"))
+    changes = application.resident_changes
     context["changes"] = changes
     requests = [change for change in changes if change.to_status == workflow.CHANGES_REQUESTED]
     context["change_request_note"] = requests[-1].note if requests else ""

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from grants import workflow
+from grants import services, workflow
 from grants.models import Application, GrantRound
 from tests.browser import login
 from tests.factories import PASSWORD, ApplicationFactory, FieldEnvelopeFactory, FieldFactory, GrantRoundFactory
@@ -61,6 +61,9 @@ def test_staff_approve_an_application_and_the_resident_sees_it(live_server, desk
     application.refresh_from_db()
     assert (application.status, application.awarded_amount) == (workflow.APPROVED, 4_500_000)
     assert GrantRound.objects.get(pk=round_.pk).awarded_total == 4_500_000
+    # The decision reaches the resident when the round's results are published
+    # (grants/tests/test_decision_release.py covers the page before publication).
+    services.round_publish_results(round_=round_, by=staff)
 
     page.context.clear_cookies()
     login(page, live_server, resident.email)
