@@ -6,6 +6,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect, QueryDict
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from grants import exports, services, workflow
+from grants import exports, reviewing, roles, services, workflow
 from grants.admin_forms import (
     ApproveForm,
     ConflictForm,
@@ -29,8 +30,8 @@ from grants.admin_forms import (
 )
 from grants.models import AccessLog, Application, Attachment, Criterion, ExportJob, GrantRound, Review
 
-DECIDE_PERMISSION = "grants.decide_application"
-SCORE_PERMISSION = "grants.score_application"
+DECIDE_PERMISSION = roles.DECIDE_PERMISSION
+SCORE_PERMISSION = roles.SCORE_PERMISSION
 
 
 def export_sync_limit() -> int:
@@ -39,13 +40,23 @@ def export_sync_limit() -> int:
 
 
 def application_for_staff(request, model_admin, object_id) -> Application:
-    """The application, if this staff user may view it (404 if missing, 403 if not allowed)."""
-    application = get_object_or_404(
-        Application.objects.select_related("group", "group__dong", "round", "field"), pk=object_id
+    """The application, if this staff user may view it: 403 without the permission, 404 if
+    missing or outside the user's scope (a reviewer's assignments in review)."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    queryset = reviewing.scope_for_reviewer(
+        Application.objects.select_related("group", "group__dong", "round", "field"), request.user
     )
+    application = get_object_or_404(queryset, pk=object_id)
     if not model_admin.has_view_permission(request, application):
         raise PermissionDenied
     return application
+
+
+def _staff_only(request, model_admin) -> None:
+    """Pages for deciding staff only: the ranking, exports and documents (403 for reviewers)."""
+    if not model_admin.has_export_permission(request):
+        raise PermissionDenied
 
 
 def _change_url(application) -> str:
@@ -144,6 +155,10 @@ def score(request, model_admin, object_id):
     application = application_for_staff(request, model_admin, object_id)
     if not request.user.has_perm(SCORE_PERMISSION):
         raise PermissionDenied
+    if request.method == "GET":
+        services.access_record(
+            user=request.user, action=AccessLog.Action.VIEW, application=application, detail="score page"
+        )
     criteria = Criterion.objects.filter(round_id=application.round_id)
     review = Review.objects.filter(application=application, reviewer=request.user).first()
     initial = {}
@@ -186,14 +201,14 @@ def score(request, model_admin, object_id):
         "score_form": score_form,
         "conflict_form": conflict_form,
         "criteria": criteria,
+        "suggested_conflicts": reviewing.suggested_conflicts(request.user, application),
     }
     return TemplateResponse(request, "admin/grants/application/score.html", context)
 
 
 def ranking(request, model_admin):
     """The committee's ranking: applications in review or decided, per field, best score first."""
-    if not model_admin.has_view_permission(request):
-        raise PermissionDenied
+    _staff_only(request, model_admin)
     rounds = list(GrantRound.objects.order_by("-year", "-opens_at"))
     selected = next((r for r in rounds if str(r.pk) == request.GET.get("round")), rounds[0] if rounds else None)
     fields = OrderedDict()
@@ -239,6 +254,7 @@ def ranking(request, model_admin):
 
 def attachment_download(request, model_admin, attachment_id):
     """Serve a resident's document to staff who may view the application, and log it."""
+    _staff_only(request, model_admin)
     attachment = get_object_or_404(Attachment.objects.select_related("application"), pk=attachment_id)
     if not model_admin.has_view_permission(request, attachment.application):
         raise PermissionDenied
@@ -259,8 +275,7 @@ def attachment_download(request, model_admin, attachment_id):
 @require_POST
 def export(request, model_admin):
     """Export the changelist as filtered: small exports at once, large ones via Celery."""
-    if not model_admin.has_view_permission(request):
-        raise PermissionDenied
+    _staff_only(request, model_admin)
     form = ExportForm(request.POST)
     if not form.is_valid():
         raise PermissionDenied
@@ -291,6 +306,8 @@ def export(request, model_admin):
 
 def export_download(request, model_admin, job_id):
     """A finished export, for the person who asked for it (or a superuser)."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
     job = get_object_or_404(ExportJob, pk=job_id, status=ExportJob.Status.DONE)
     if job.requested_by_id != request.user.pk and not request.user.is_superuser:
         raise PermissionDenied
@@ -331,3 +348,24 @@ def publish_results(request, model_admin, object_id):
         "change_url": change_url,
     }
     return TemplateResponse(request, "admin/grants/grantround/publish_results.html", context)
+
+
+def assign_reviewer_page(model_admin, request, queryset, reviewers):
+    """The confirmation page of the "assign a reviewer" action: pick the reviewer, see the
+    conflicts the portal suspects for each application."""
+    applications = list(queryset.select_related("group", "group__dong"))
+    chosen = reviewers.filter(pk=request.POST.get("reviewer") or None).first()
+    rows = [
+        {"application": a, "conflicts": reviewing.suggested_conflicts(chosen, a) if chosen else []}
+        for a in applications
+    ]
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Application._meta,
+        "title": _("Assign a reviewer"),
+        "rows": rows,
+        "reviewers": reviewers,
+        "chosen": chosen,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/grants/application/assign_reviewer.html", context)

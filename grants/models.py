@@ -66,6 +66,11 @@ class GrantRound(models.Model):
         _("remind about requested changes after (days)"), default=5
     )
     review_waiting_days = models.PositiveSmallIntegerField(_("staff digest: waiting for review over (days)"), default=7)
+    min_reviews = models.PositiveSmallIntegerField(
+        _("minimum reviews per application"),
+        default=2,
+        help_text=_("The committee's ranking flags applications with fewer scored reviews."),
+    )
     visit_overdue_days = models.PositiveSmallIntegerField(_("mentor digest: no visit for (days)"), default=30)
     results_published_at = models.DateTimeField(
         _("results published at"),
@@ -169,6 +174,12 @@ class Application(models.Model):
     resident_participation = models.TextField(_("how residents take part"), blank=True)
     requested_amount = models.PositiveBigIntegerField(_("requested subsidy (KRW)"), default=0)
     awarded_amount = models.PositiveBigIntegerField(_("awarded amount (KRW)"), null=True, blank=True)
+    proposed_amount = models.PositiveBigIntegerField(
+        _("proposed amount (KRW)"),
+        null=True,
+        blank=True,
+        help_text=_("The committee's working figure before the decision; the award is set when approving."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     decision_note = models.TextField(_("decision note"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -514,6 +525,36 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.value}"
+
+
+class ReviewerAssignment(models.Model):
+    """A reviewer assigned by staff to one application: a reviewer sees and scores only these."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reviewer_assignments", verbose_name=_("application")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="grant_review_assignments",
+        verbose_name=_("reviewer"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("assigned by")
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reviewer assignment")
+        verbose_name_plural = _("reviewer assignments")
+        ordering = ["application", "assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="reviewer_assignment_once"),
+        ]
+        indexes = [models.Index(fields=["reviewer", "application"], name="reviewerassign_reviewer_idx")]
+
+    def __str__(self):
+        return f"{self.reviewer} · {self.application_id}"
 
 
 class AccessLog(models.Model):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants import consents as consent_texts
-from grants import notices, screening, selectors, signals, workflow
+from grants import notices, roles, screening, selectors, signals, workflow
 from grants.models import (
     AccessLog,
     Application,
@@ -27,6 +27,7 @@ from grants.models import (
     FieldEnvelope,
     GrantRound,
     Review,
+    ReviewerAssignment,
     Score,
     StatusChange,
 )
@@ -291,14 +292,64 @@ def applications_approve_bulk(*, awards: list[tuple[Application, int]], by) -> l
     return results
 
 
+# Reviewers may be assigned until the committee decides.
+ASSIGNABLE_STATUSES = (workflow.SUBMITTED, workflow.SCREENING, workflow.IN_REVIEW)
+
+
+@transaction.atomic
+def reviewers_assign(*, reviewer, applications, by) -> list[tuple[Application, str | None]]:
+    """Assign ``reviewer`` to each application (singly or in bulk); assigning twice is a no-op.
+
+    Returns ``(application, None)`` for each assignment made or kept and
+    ``(application, reason)`` for each refusal (decided, withdrawn or a draft).
+    """
+    if not reviewer.is_active or not reviewer.has_perm("grants.score_application"):
+        raise ValidationError(_("%(name)s is not a reviewer.") % {"name": reviewer}, code="not_a_reviewer")
+    results, accepted = [], []
+    for application in applications:
+        if application.status in ASSIGNABLE_STATUSES:
+            accepted.append(application)
+            results.append((application, None))
+        else:
+            results.append(
+                (
+                    application,
+                    _("it is “%(status)s”; reviewers are assigned before the decision.")
+                    % {"status": workflow.PHASES[application.status].staff_label},
+                )
+            )
+    ReviewerAssignment.objects.bulk_create(
+        [ReviewerAssignment(application=a, reviewer=reviewer, assigned_by=by) for a in accepted],
+        ignore_conflicts=True,
+    )
+    return results
+
+
+def reviewers_assign_field(*, reviewer, round_: GrantRound, field, by) -> list[tuple[Application, str | None]]:
+    """Assign ``reviewer`` to every application of ``field`` in ``round_`` not yet decided."""
+    applications = Application.objects.filter(round=round_, field=field, status__in=ASSIGNABLE_STATUSES)
+    return reviewers_assign(reviewer=reviewer, applications=list(applications.order_by("pk")), by=by)
+
+
+@transaction.atomic
+def reviewer_unassign(*, reviewer, application: Application, by) -> None:
+    """Take ``reviewer`` off ``application``; their review, if any, stays on record."""
+    ReviewerAssignment.objects.filter(application=application, reviewer=reviewer).delete()
+
+
 def _weighted_score(criteria: list[Criterion], values: dict[int, int]) -> Decimal:
     total_weight = sum(criterion.weight for criterion in criteria)
     points = sum(Decimal(values[c.pk]) / c.max_score * c.weight for c in criteria)
     return (points * 100 / total_weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _check_reviewer(reviewer) -> None:
+def _check_reviewer(reviewer, application: Application) -> None:
     if not reviewer.has_perm("grants.score_application"):
+        raise PermissionDenied
+    if (
+        roles.reviewer_scope(reviewer)
+        and not ReviewerAssignment.objects.filter(application=application, reviewer=reviewer).exists()
+    ):
         raise PermissionDenied
 
 
@@ -306,7 +357,7 @@ def _check_reviewer(reviewer) -> None:
 def review_declare_conflict(*, application: Application, reviewer, note: str) -> Review:
     """Declare a conflict of interest: any scores this reviewer gave are removed, and from now
     on the reviewer cannot score this application (the database refuses score rows too)."""
-    _check_reviewer(reviewer)
+    _check_reviewer(reviewer, application)
     note = note.strip()
     if not note:
         raise ValidationError(_("Describe the conflict of interest."), code="conflict_note_required")
@@ -327,7 +378,7 @@ def review_score(*, application: Application, reviewer, values: dict[int, int], 
     Refused when the reviewer declared a conflict of interest, when the application is not in
     review, or when a score is missing or out of range.
     """
-    _check_reviewer(reviewer)
+    _check_reviewer(reviewer, application)
     if application.status != workflow.IN_REVIEW:
         raise ValidationError(_("Only applications in review can be scored."), code="not_in_review")
     review, _created = Review.objects.select_for_update().get_or_create(application=application, reviewer=reviewer)

@@ -123,7 +123,7 @@ def test_staff_bulk_approve_from_the_list_and_see_the_budget_and_ranking(live_se
 def test_a_reviewer_scores_an_application_but_sees_no_decision_buttons(live_server, desktop_page, screenshot):
     from grants.models import Review
     from grants.tests.factories import CriterionFactory
-    from grants.tests.helpers import reviewer_group
+    from grants.tests.helpers import assign_reviewer, reviewer_group
     from tests.factories import UserFactory
 
     page = desktop_page
@@ -134,6 +134,7 @@ def test_a_reviewer_scores_an_application_but_sees_no_decision_buttons(live_serv
     )
     public = CriterionFactory(round=application.round, name="공공성", weight=3, description="마을 전체에 도움이 되는가")
     feasible = CriterionFactory(round=application.round, name="실현가능성", weight=1, max_score=5)
+    assign_reviewer(reviewer, application)
 
     page.goto(f"{live_server.url}/admin/login/?next=/admin/grants/application/{application.pk}/change/")
     page.fill("input[name=username]", reviewer.email)
