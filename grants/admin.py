@@ -18,9 +18,10 @@ from functools import partial, update_wrapper
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Avg, Exists, F, FilteredRelation, OuterRef, Q, Subquery
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -458,6 +459,11 @@ class ApplicationAdmin(admin.ModelAdmin):
     def has_decide_permission(self, request):
         return request.user.has_perm(admin_views.DECIDE_PERMISSION)
 
+    def history_view(self, request, object_id, extra_context=None):
+        if roles.reviewer_scope(request.user):
+            raise PermissionDenied  # the staff's own log of changes is not the committee's
+        return super().history_view(request, object_id, extra_context=extra_context)
+
     def has_export_permission(self, request):
         """Exports, the ranking and documents are for staff, never for reviewers."""
         return self.has_view_permission(request) and not roles.reviewer_scope(request.user)
@@ -507,6 +513,8 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self.get_object(request, object_id)
+        if application is None and roles.reviewer_scope(request.user):
+            raise Http404  # not assigned to them, not in review, or not there at all
         extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
         if application is not None and self.has_view_permission(request, application):
             if request.method == "GET":
