@@ -1,7 +1,9 @@
 """Staff roles inside the admin. A reviewer sees only the applications staff assigned to
 them while those are in review, only what the committee consent covers (group, participants,
 plan, budget), and scores them; deciding needs ``grants.decide_application``, which the
-reviewer group does not get."""
+reviewer group does not get. Nor does it get
+``view_attachment``: the uploaded documents are the participants' signatures and registration
+papers, which a reviewer does not need to score (see ``grants.access``)."""
 
 from django.contrib.auth.models import Group, Permission
 
