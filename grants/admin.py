@@ -20,7 +20,7 @@ from django.contrib import admin, messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Avg, Exists, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -34,6 +34,7 @@ from accounts.models import AccessLog
 from accounts.services import access_record
 from grants import admin_views, budget, reviewing, roles, screening, services, workflow
 from grants.admin_forms import ExportForm
+from grants.committee import average_score_subquery
 from grants.models import (
     Application,
     Attachment,
@@ -280,16 +281,6 @@ class EligibilityOverrideInline(ReadOnlyInline):
     select_related = ("by",)
 
 
-def average_score_subquery():
-    return Subquery(
-        Review.objects.filter(application=OuterRef("pk"), weighted_score__isnull=False)
-        .order_by()
-        .values("application")
-        .annotate(average=Avg("weighted_score"))
-        .values("average")
-    )
-
-
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = [
@@ -478,6 +469,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
         return [
             path("ranking/", wrap(admin_views.ranking), name="grants_application_ranking"),
+            path("ranking/export/", wrap(admin_views.committee_export), name="grants_application_committee_export"),
             path("export/", wrap(admin_views.export), name="grants_application_export"),
             path(
                 "attachment/<int:attachment_id>/download/",

@@ -293,6 +293,30 @@ def applications_approve_bulk(*, awards: list[tuple[Application, int]], by) -> l
     return results
 
 
+def applications_propose_amounts(
+    *, amounts: list[tuple[Application, int | None]], by
+) -> list[tuple[Application, str | None]]:
+    """Set (or clear, with ``None``) the committee's proposed amount of each application in
+    review: more than zero and at most the request. Returns ``(application, reason)`` for
+    each refusal, ``(application, None)`` for each amount saved."""
+    results = []
+    for application, amount in amounts:
+        if application.status != workflow.IN_REVIEW:
+            results.append((application, _("only applications in review get a proposed amount.")))
+        elif amount is not None and not 0 < amount <= application.requested_amount:
+            results.append(
+                (
+                    application,
+                    _("the proposed amount must be more than zero and at most the %(requested)s KRW requested.")
+                    % {"requested": f"{application.requested_amount:,}"},
+                )
+            )
+        else:
+            Application.objects.filter(pk=application.pk, status=workflow.IN_REVIEW).update(proposed_amount=amount)
+            results.append((application, None))
+    return results
+
+
 # Reviewers may be assigned until the committee decides.
 ASSIGNABLE_STATUSES = (workflow.SUBMITTED, workflow.SCREENING, workflow.IN_REVIEW)
 
