@@ -69,6 +69,11 @@ class GrantRound(models.Model):
         _("remind about requested changes after (days)"), default=5
     )
     review_waiting_days = models.PositiveSmallIntegerField(_("staff digest: waiting for review over (days)"), default=7)
+    min_reviews = models.PositiveSmallIntegerField(
+        _("minimum reviews per application"),
+        default=2,
+        help_text=_("The committee's ranking flags applications with fewer scored reviews."),
+    )
     visit_overdue_days = models.PositiveSmallIntegerField(_("mentor digest: no visit for (days)"), default=30)
     results_published_at = models.DateTimeField(
         _("results published at"),
@@ -218,6 +223,12 @@ class Application(models.Model):
     resident_participation = models.TextField(_("how residents take part"), blank=True)
     requested_amount = models.PositiveBigIntegerField(_("requested subsidy (KRW)"), default=0)
     awarded_amount = models.PositiveBigIntegerField(_("awarded amount (KRW)"), null=True, blank=True)
+    proposed_amount = models.PositiveBigIntegerField(
+        _("proposed amount (KRW)"),
+        null=True,
+        blank=True,
+        help_text=_("The committee's working figure before the decision; the award is set when approving."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     decision_note = models.TextField(_("decision note"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -303,8 +314,26 @@ class Application(models.Model):
         return workflow.PHASES[self.status]
 
     @property
+    def resident_status(self) -> str:
+        """The status the resident sees: a decision not yet released reads as "in review"."""
+        if self.status in workflow.RELEASED_DECISIONS and not self.decision_visible_to_resident:
+            return workflow.IN_REVIEW
+        return self.status
+
+    @property
     def resident_status_label(self):
-        return self.phase.resident_label
+        return workflow.PHASES[self.resident_status].resident_label
+
+    @property
+    def resident_changes(self) -> list:
+        """The history the resident sees: the decision (and its reason) only once released.
+        Uses prefetched ``status_changes`` when there are any."""
+        visible = self.decision_visible_to_resident
+        return [
+            change
+            for change in self.status_changes.all()
+            if visible or change.to_status not in workflow.RELEASED_DECISIONS
+        ]
 
     def resident_edit_refusal(self, *, at=None) -> "EditRefusal | None":
         """Why the resident may not change this application now, or ``None`` when they may.
@@ -337,7 +366,7 @@ class Application(models.Model):
         is visible at once. Resident pages, decision emails and public results ask this;
         ``grants.signals.decision_released`` fires exactly when it turns true.
         """
-        return self.status in (workflow.APPROVED, workflow.REJECTED) and self.round.results_published
+        return self.status in workflow.RELEASED_DECISIONS and self.round.results_published
 
     def current_change_request(self) -> "StatusChange | None":
         """The staff's open change request (note, parts to change, deadline) while the
@@ -644,6 +673,36 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.value}"
+
+
+class ReviewerAssignment(models.Model):
+    """A reviewer assigned by staff to one application: a reviewer sees and scores only these."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reviewer_assignments", verbose_name=_("application")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="grant_review_assignments",
+        verbose_name=_("reviewer"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("assigned by")
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reviewer assignment")
+        verbose_name_plural = _("reviewer assignments")
+        ordering = ["application", "assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="reviewer_assignment_once"),
+        ]
+        indexes = [models.Index(fields=["reviewer", "application"], name="reviewerassign_reviewer_idx")]
+
+    def __str__(self):
+        return f"{self.reviewer} · {self.application_id}"
 
 
 def export_path(instance, filename):
