@@ -4,7 +4,8 @@
 
 - ``SOLAPI_API_KEY``, ``SOLAPI_API_SECRET``, ``SOLAPI_SENDER`` (the registered sender number),
   ``SOLAPI_PFID`` (the KakaoTalk channel's pfId, needed for 알림톡), optional
-  ``SOLAPI_BASE_URL`` (default ``https://api.solapi.com``; tests point it at a local fake):
+  ``SOLAPI_BASE_URL`` (default ``https://api.solapi.com``; tests point it at a local fake) and
+  ``SOLAPI_TIMEOUT_SECONDS`` (10):
   ``SolapiProvider``, SOLAPI's documented REST API (v4).
 - none of them: ``FileProvider``, which appends each message as one JSON line to
   ``NOTIFICATIONS_TEXT_FILE`` (default ``.var/texts.jsonl``) and says it was delivered, the
@@ -219,13 +220,14 @@ class FileProvider:
 
 
 def configuration() -> dict:
-    env = os.environ
+    """The SOLAPI settings (``portal/settings.py`` reads them from the environment)."""
     return {
-        "api_key": getattr(settings, "SOLAPI_API_KEY", None) or env.get("SOLAPI_API_KEY", ""),
-        "api_secret": getattr(settings, "SOLAPI_API_SECRET", None) or env.get("SOLAPI_API_SECRET", ""),
-        "sender": getattr(settings, "SOLAPI_SENDER", None) or env.get("SOLAPI_SENDER", ""),
-        "pf_id": getattr(settings, "SOLAPI_PFID", None) or env.get("SOLAPI_PFID", ""),
-        "base_url": getattr(settings, "SOLAPI_BASE_URL", None) or env.get("SOLAPI_BASE_URL", "https://api.solapi.com"),
+        "api_key": settings.SOLAPI_API_KEY,
+        "api_secret": settings.SOLAPI_API_SECRET,
+        "sender": settings.SOLAPI_SENDER,
+        "pf_id": settings.SOLAPI_PFID,
+        "base_url": settings.SOLAPI_BASE_URL,
+        "timeout": settings.SOLAPI_TIMEOUT_SECONDS,
     }
 
 
@@ -240,7 +242,4 @@ def get_provider():
         if key not in _providers:
             _providers[key] = SolapiProvider(**config)
         return _providers[key]
-    path = getattr(settings, "NOTIFICATIONS_TEXT_FILE", None) or os.environ.get(
-        "NOTIFICATIONS_TEXT_FILE", str(Path(settings.BASE_DIR) / ".var" / "texts.jsonl")
-    )
-    return FileProvider(path)
+    return FileProvider(settings.NOTIFICATIONS_TEXT_FILE)

@@ -86,7 +86,7 @@ def use_broker(url: str):
 TEXT_KIND = "test_text"
 
 
-def test_text_template():
+def sample_text_template():
     from notifications.texts import TextTemplate
 
     return TextTemplate(
@@ -123,10 +123,22 @@ def text_kind(users, *, essential: bool = True, name: str = TEXT_KIND):
             essential=essential,
             collect=collect,
             channels=EMAIL_AND_TEXT,
-            text=test_text_template(),
+            text=sample_text_template(),
         )
     )
     try:
         yield name
     finally:
         unregister(name)
+
+
+@pytest.fixture
+def fake_solapi(settings):
+    """A local SOLAPI on 127.0.0.1, configured for this process (``.env()`` for a worker)."""
+    from notifications.tests.fake_solapi import FakeSolapi
+
+    with FakeSolapi() as fake:
+        for name, value in fake.settings().items():
+            setattr(settings, name, value)
+        settings.SOLAPI_TIMEOUT_SECONDS = 2
+        yield fake
