@@ -11,8 +11,8 @@ Misbehaviour on demand:
 - ``stall(n)``: the next ``n`` send requests hang past the client's timeout and are dropped
   without being accepted (the provider never took them).
 - ``fail_next(n)``: the next ``n`` send requests answer HTTP 500.
-- ``hold_after``: once this many messages were accepted, hold every further request until
-  ``release()`` (so a test can kill a worker mid-batch).
+- ``hold_after``: once this many messages were accepted, hold every further send request
+  until ``release()``, then drop it unaccepted (so a test can kill a worker mid-batch).
 """
 
 import datetime
@@ -271,6 +271,9 @@ class FakeSolapi:
                     with fake._lock:
                         fake.held += 1
                     fake._released.wait(timeout=120)
+                    # The client gave up long ago (or was killed): the message was never taken.
+                    self.close_connection = True
+                    return
                 if not self.authorised():
                     return
                 if fail:
