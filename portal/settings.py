@@ -231,6 +231,18 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL") or (
     web_address_url(os.environ.get("MAEUL_WEB_ADDRESS") or "127.0.0.1:8000") if DEBUG else "http://127.0.0.1:8000"
 )
+
+# --- Texts: 알림톡 (KakaoTalk business notifications) and SMS/LMS through SOLAPI ----------
+# Without a key, secret and sender number, texts are written to NOTIFICATIONS_TEXT_FILE
+# (development), like the console email backend. See notifications/providers.py.
+SOLAPI_API_KEY = os.environ.get("SOLAPI_API_KEY", "")
+SOLAPI_API_SECRET = os.environ.get("SOLAPI_API_SECRET", "")
+SOLAPI_SENDER = os.environ.get("SOLAPI_SENDER", "")  # the sender number registered with SOLAPI
+SOLAPI_PFID = os.environ.get("SOLAPI_PFID", "")  # the KakaoTalk channel's pfId, for 알림톡
+SOLAPI_BASE_URL = os.environ.get("SOLAPI_BASE_URL", "https://api.solapi.com")
+SOLAPI_TIMEOUT_SECONDS = float(os.environ.get("SOLAPI_TIMEOUT_SECONDS", "10"))
+NOTIFICATIONS_TEXT_FILE = os.environ.get("NOTIFICATIONS_TEXT_FILE", str(BASE_DIR / ".var" / "texts.jsonl"))
+
 # Shown on every page and in every email: how to reach a person.
 SUPPORT_CONTACT = {
     "team": _("Seo-gu Village Community Expert Support Team"),
