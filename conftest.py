@@ -27,6 +27,17 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_public_cache():
+    """Each test starts with nothing cached: the database rolls back between tests, a Redis
+    cache would not (``portal.public_cache``)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def password():
     return PASSWORD
