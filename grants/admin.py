@@ -20,7 +20,7 @@ from django.contrib import admin, messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Avg, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import F, FilteredRelation, Q
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -251,16 +251,6 @@ class EligibilityOverrideInline(ReadOnlyInline):
     select_related = ("by",)
 
 
-def average_score_subquery():
-    return Subquery(
-        Review.objects.filter(application=OuterRef("pk"), weighted_score__isnull=False)
-        .order_by()
-        .values("application")
-        .annotate(average=Avg("weighted_score"))
-        .values("average")
-    )
-
-
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = [
@@ -343,7 +333,6 @@ class ApplicationAdmin(admin.ModelAdmin):
                     "group__mentor_assignments", condition=Q(group__mentor_assignments__round=F("round"))
                 ),
                 mentor_name=F("round_assignment__mentor__user__name"),
-                average_score=average_score_subquery(),
             )
         )
 

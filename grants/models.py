@@ -170,6 +170,12 @@ class Application(models.Model):
     requested_amount = models.PositiveBigIntegerField(_("requested subsidy (KRW)"), default=0)
     awarded_amount = models.PositiveBigIntegerField(_("awarded amount (KRW)"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Kept by the review services (grants.services._store_average_score): the staff list sorts
+    # and the committee ranks by them without aggregating every review of the round.
+    average_score = models.DecimalField(
+        _("average score"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False
+    )
+    score_count = models.PositiveSmallIntegerField(_("number of scored reviews"), default=0, editable=False)
     decision_note = models.TextField(_("decision note"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -202,6 +208,8 @@ class Application(models.Model):
             models.Index(fields=["-submitted_at", "-id"], name="application_default_order_idx"),
             # The staff list is almost always filtered to one round, newest first.
             models.Index(fields=["round", "-submitted_at", "-id"], name="application_round_order_idx"),
+            # Sorting one round by score (the staff list, the committee's ranking).
+            models.Index(fields=["round", "average_score", "id"], name="application_round_score_idx"),
         ]
         permissions = [
             ("decide_application", _("Can approve, reject or request changes to applications")),
