@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0004_results_published'),
+        ('grants', '0005_access_log_moved_to_accounts'),
         ('networks', '0004_create_missing_dong_networks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
