@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -210,6 +212,8 @@ class Application(models.Model):
             models.Index(fields=["round", "-submitted_at", "-id"], name="application_round_order_idx"),
             # Sorting one round by score (the staff list, the committee's ranking).
             models.Index(fields=["round", "average_score", "id"], name="application_round_score_idx"),
+            # The staff search by title (``UPPER(title) LIKE``), see accounts.User.
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="application_title_trgm"),
         ]
         permissions = [
             ("decide_application", _("Can approve, reject or request changes to applications")),
