@@ -20,4 +20,6 @@ def _watch_public_models():
     from networks.models import CommunityGroup, Dong, Forum, Network, NetworkMembership, Region
     from portal import public_cache
 
-    public_cache.watch(Network, NetworkMembership, CommunityGroup, Forum, Dong, Region, get_user_model())
+    public_cache.watch(
+        Network, NetworkMembership, CommunityGroup, Forum, Dong, Region, get_user_model(), topic="networks"
+    )

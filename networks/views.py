@@ -24,7 +24,7 @@ from portal import public_cache
 
 @require_GET
 def network_list(request):
-    context = {"network_cards": public_cache.fragment("networks:list", _render_network_cards)}
+    context = {"network_cards": public_cache.fragment("networks:list", _render_network_cards, topics=("networks",))}
     if request.user.is_authenticated:
         context["coordinated"] = request.user.coordinated_networks.order_by("name")
     return render(request, "networks/list.html", context)

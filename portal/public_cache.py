@@ -7,10 +7,12 @@ group; serving them from Redis costs one ``GET``. The rule:
 - A page caches *fragments* (rendered HTML of the part that is the same for everyone), never
   the whole response: the page around it carries the visitor's CSRF token, language switch and
   login state.
-- Every key carries one *public version*. Saving or deleting any watched model bumps it, so the
-  next request rebuilds; nothing ever has to know which keys to delete. The watched models are
-  registered by each app in its ``AppConfig.ready()`` (``watch(Model, ...)``), the way the
-  reminder registry works, so ``portal`` imports no domain app.
+- Every fragment depends on named *topics* ("networks", "rounds", …), and its key carries each
+  topic's version. Saving or deleting a model watched for a topic bumps that topic's version, so
+  the next request rebuilds; nothing ever has to know which keys to delete, and a resident
+  saving an application (topic "results") does not empty the network cards. The watched models
+  are registered by each app in its ``AppConfig.ready()`` (``watch(Model, ..., topic=...)``), the
+  way the reminder registry works, so ``portal`` imports no domain app.
 - Keys also expire (``TIMEOUT``), which bounds what only the clock changes ("next forum").
 - Redis is a convenience here, not a dependency: when it cannot be reached the fragment is built
   and served as if nothing was cached.
@@ -26,43 +28,48 @@ from django.utils.safestring import mark_safe
 log = logging.getLogger(__name__)
 
 CACHE_ALIAS = "default"
-VERSION_KEY = "public:version"
 TIMEOUT = 60
-_watched: set[type] = set()
+_watched: set[tuple[type, str]] = set()
 
 
 def _cache():
     return caches[CACHE_ALIAS]
 
 
-def version() -> int:
-    """The current public version (1 when Redis has none yet)."""
-    current = _cache().get(VERSION_KEY)
+def _version_key(topic: str) -> str:
+    return f"public:version:{topic}"
+
+
+def version(topic: str) -> int:
+    """The current version of ``topic`` (1 when Redis has none yet)."""
+    current = _cache().get(_version_key(topic))
     if current is None:
-        _cache().add(VERSION_KEY, 1, timeout=None)
-        current = _cache().get(VERSION_KEY, 1)
+        _cache().add(_version_key(topic), 1, timeout=None)
+        current = _cache().get(_version_key(topic), 1)
     return current
 
 
-def bump() -> None:
-    """Forget every cached public fragment (by moving to a new version)."""
+def bump(topic: str) -> None:
+    """Forget every cached fragment that depends on ``topic`` (by moving it to a new version)."""
     try:
         try:
-            _cache().incr(VERSION_KEY)
+            _cache().incr(_version_key(topic))
         except ValueError:  # no version yet: the next read starts one
-            _cache().add(VERSION_KEY, 2, timeout=None)
+            _cache().add(_version_key(topic), 2, timeout=None)
     except Exception:  # Redis down: nothing cached can be served either
-        log.warning("public cache: could not bump the version", exc_info=True)
+        log.warning("public cache: could not bump %s", topic, exc_info=True)
 
 
-def fragment(name: str, build, *, timeout: int = TIMEOUT) -> str:
-    """The HTML of fragment ``name`` in the active language, built by ``build()`` when absent."""
+def fragment(name: str, build, *, topics: tuple[str, ...], timeout: int = TIMEOUT) -> str:
+    """The HTML of fragment ``name`` in the active language, built by ``build()`` when absent or
+    when one of ``topics`` changed since it was stored."""
     try:
-        key = f"public:{version()}:{translation.get_language()}:{name}"
+        versions = ".".join(str(version(topic)) for topic in topics)
+        key = f"public:{name}:{translation.get_language()}:{versions}"
         html = _cache().get(key)
     except Exception:
         log.warning("public cache: Redis unavailable, building %s", name, exc_info=True)
-        return mark_safe(build())
+        return mark_safe(build())  # noqa: S308 - our own rendered template
     if html is None:
         html = build()
         try:
@@ -72,24 +79,30 @@ def fragment(name: str, build, *, timeout: int = TIMEOUT) -> str:
     return mark_safe(html)  # noqa: S308 - our own rendered template, escaped when it was built
 
 
-def _changed(sender, **kwargs):
-    update_fields = kwargs.get("update_fields")
-    if update_fields is not None and set(update_fields) <= {"last_login", "updated_at"}:
-        return  # a login or a touch changes nothing the public sees
-    bump()
+def _bumper(topic: str):
+    def changed(sender, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= {"last_login", "updated_at"}:
+            return  # a login or a touch changes nothing the public sees
+        bump(topic)
+
+    return changed
 
 
-def watch(*models) -> None:
-    """Bump the public version whenever one of ``models`` is saved or deleted (or its
-    many-to-many relations change). Call from ``AppConfig.ready()``."""
+def watch(*models, topic: str) -> None:
+    """Bump ``topic`` whenever one of ``models`` is saved or deleted (or its many-to-many
+    relations change). Call from ``AppConfig.ready()``. Bulk writes (``update()``,
+    ``bulk_create``) send no signals: their callers bump the topic themselves, and ``TIMEOUT``
+    bounds what is missed."""
     for model in models:
-        if model in _watched:
+        if (model, topic) in _watched:
             continue
-        _watched.add(model)
-        uid = f"public_cache:{model._meta.label}"
-        post_save.connect(_changed, sender=model, dispatch_uid=uid + ":save", weak=False)
-        post_delete.connect(_changed, sender=model, dispatch_uid=uid + ":delete", weak=False)
+        _watched.add((model, topic))
+        receiver = _bumper(topic)
+        uid = f"public_cache:{topic}:{model._meta.label}"
+        post_save.connect(receiver, sender=model, dispatch_uid=uid + ":save", weak=False)
+        post_delete.connect(receiver, sender=model, dispatch_uid=uid + ":delete", weak=False)
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(
-                _changed, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}", weak=False
+                receiver, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}", weak=False
             )
