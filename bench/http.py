@@ -100,7 +100,8 @@ def prepare_database(groups: int, reseed: bool) -> str:
             cursor.execute("ANALYZE")
         connection.close()
     else:
-        print(f"[bench] reusing database {name}", flush=True)
+        print(f"[bench] reusing database {name} (migrating it to this checkout)", flush=True)
+        manage({**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "true"}, "migrate", "--noinput", "-v", "0")
     return url
 
 
