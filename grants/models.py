@@ -5,8 +5,10 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -230,6 +232,12 @@ class Application(models.Model):
         help_text=_("The committee's working figure before the decision; the award is set when approving."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Kept by the review services (grants.services._store_average_score): the staff list sorts
+    # and the committee ranks by them without aggregating every review of the round.
+    average_score = models.DecimalField(
+        _("average score"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False
+    )
+    score_count = models.PositiveSmallIntegerField(_("number of scored reviews"), default=0, editable=False)
     decision_note = models.TextField(_("decision note"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # What the application is judged on: the group as it stood at its (latest) submission, so an
@@ -277,6 +285,10 @@ class Application(models.Model):
             models.Index(fields=["-submitted_at", "-id"], name="application_default_order_idx"),
             # The staff list is almost always filtered to one round, newest first.
             models.Index(fields=["round", "-submitted_at", "-id"], name="application_round_order_idx"),
+            # Sorting one round by score (the staff list, the committee's ranking).
+            models.Index(fields=["round", "average_score", "id"], name="application_round_score_idx"),
+            # The staff search by title (``UPPER(title) LIKE``), see accounts.User.
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="application_title_trgm"),
         ]
         permissions = [
             ("decide_application", _("Can approve, reject or request changes to applications")),

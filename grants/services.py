@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -398,6 +398,25 @@ def _weighted_score(criteria: list[Criterion], values: dict[int, int]) -> Decima
     return (points * 100 / total_weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def _lock_for_scoring(application: Application) -> None:
+    """Serialise score changes per application (application row first, then the review), so
+    two reviewers saving at once cannot each store an average that misses the other's score."""
+    Application.objects.select_for_update().filter(pk=application.pk).values_list("pk", flat=True).get()
+
+
+def _store_average_score(application: Application) -> None:
+    """Keep ``Application.average_score`` and ``score_count`` equal to the mean and number of
+    its scored reviews (conflicts excluded). Called by every service that changes a score, in
+    its transaction and under ``_lock_for_scoring``; the staff list sorts by the stored value."""
+    scored = Review.objects.filter(application=application, weighted_score__isnull=False)
+    summary = scored.aggregate(average=Avg("weighted_score"), count=Count("id"))
+    average = summary["average"]
+    if average is not None:
+        average = Decimal(average).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    Application.objects.filter(pk=application.pk).update(average_score=average, score_count=summary["count"])
+    application.average_score, application.score_count = average, summary["count"]
+
+
 def _check_reviewer(reviewer, application: Application) -> None:
     if not reviewer.has_perm("grants.score_application"):
         raise PermissionDenied
@@ -416,6 +435,7 @@ def review_declare_conflict(*, application: Application, reviewer, note: str) ->
     note = note.strip()
     if not note:
         raise ValidationError(_("Describe the conflict of interest."), code="conflict_note_required")
+    _lock_for_scoring(application)
     review, _created = Review.objects.select_for_update().get_or_create(application=application, reviewer=reviewer)
     review.scores.all().delete()
     review.conflict_of_interest = True
@@ -423,6 +443,7 @@ def review_declare_conflict(*, application: Application, reviewer, note: str) ->
     review.weighted_score = None
     review.scored_at = None
     review.save()
+    _store_average_score(application)
     return review
 
 
@@ -436,6 +457,7 @@ def review_score(*, application: Application, reviewer, values: dict[int, int], 
     _check_reviewer(reviewer, application)
     if application.status != workflow.IN_REVIEW:
         raise ValidationError(_("Only applications in review can be scored."), code="not_in_review")
+    _lock_for_scoring(application)
     review, _created = Review.objects.select_for_update().get_or_create(application=application, reviewer=reviewer)
     if review.conflict_of_interest:
         raise ConflictOfInterestDeclared(
@@ -459,6 +481,7 @@ def review_score(*, application: Application, reviewer, values: dict[int, int], 
     review.comment = comment.strip()
     review.scored_at = timezone.now()
     review.save()
+    _store_average_score(application)
     return review
 
 

@@ -2,8 +2,10 @@
 their public forums. This app imports no other domain app."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,7 +102,11 @@ class CommunityGroup(models.Model):
         verbose_name_plural = _("community groups")
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["dong", "name"], name="group_unique_name_in_dong")]
-        indexes = [models.Index(fields=["representative"], name="group_representative_idx")]
+        indexes = [
+            models.Index(fields=["representative"], name="group_representative_idx"),
+            # The staff search by group name (``UPPER(name) LIKE``), see accounts.User.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="group_name_trgm"),
+        ]
 
     def __str__(self):
         return self.name

@@ -8,6 +8,7 @@ console email backend. Production (``DJANGO_DEBUG=false``) refuses to start with
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -186,6 +187,24 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Redis and Celery -----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
+
+
+def _redis_db(url: str, db: int) -> str:
+    """``url`` pointed at database ``db`` (the cache lives apart from Celery's queues)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+# The cache holds what is the same for every visitor (``portal.public_cache``): in its own
+# Redis database, so flushing it never touches the task queue.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("DJANGO_CACHE_URL", _redis_db(REDIS_URL, 1)),
+        "KEY_PREFIX": "maeul",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
