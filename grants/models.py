@@ -5,13 +5,15 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants import workflow
-from networks.models import CommunityGroup, District
+from networks.models import CommunityGroup, District, Dong
 
 
 def default_draft_reminder_days():
@@ -69,6 +71,11 @@ class GrantRound(models.Model):
         _("remind about requested changes after (days)"), default=5
     )
     review_waiting_days = models.PositiveSmallIntegerField(_("staff digest: waiting for review over (days)"), default=7)
+    min_reviews = models.PositiveSmallIntegerField(
+        _("minimum reviews per application"),
+        default=2,
+        help_text=_("The committee's ranking flags applications with fewer scored reviews."),
+    )
     visit_overdue_days = models.PositiveSmallIntegerField(_("mentor digest: no visit for (days)"), default=30)
     results_published_at = models.DateTimeField(
         _("results published at"),
@@ -179,6 +186,16 @@ class ApplicationQuerySet(models.QuerySet):
         return self.select_related("group", "group__dong", "round", "field")
 
 
+@dataclass(frozen=True)
+class JudgedGroup:
+    name: str
+    kind: str
+    dong: Dong
+    member_count: int
+    members: list | None  # [{"name", "role"}] at submission; None for a draft (read the group)
+    snapshot: bool
+
+
 class Application(models.Model):
     class Status(models.TextChoices):
         DRAFT = workflow.DRAFT, _("Draft")
@@ -208,9 +225,36 @@ class Application(models.Model):
     resident_participation = models.TextField(_("how residents take part"), blank=True)
     requested_amount = models.PositiveBigIntegerField(_("requested subsidy (KRW)"), default=0)
     awarded_amount = models.PositiveBigIntegerField(_("awarded amount (KRW)"), null=True, blank=True)
+    proposed_amount = models.PositiveBigIntegerField(
+        _("proposed amount (KRW)"),
+        null=True,
+        blank=True,
+        help_text=_("The committee's working figure before the decision; the award is set when approving."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Kept by the review services (grants.services._store_average_score): the staff list sorts
+    # and the committee ranks by them without aggregating every review of the round.
+    average_score = models.DecimalField(
+        _("average score"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False
+    )
+    score_count = models.PositiveSmallIntegerField(_("number of scored reviews"), default=0, editable=False)
     decision_note = models.TextField(_("decision note"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # What the application is judged on: the group as it stood at its (latest) submission, so an
+    # edit of the group afterwards changes neither the screening nor the published results.
+    # Written by grants.services.submit_application; read through ``judged_group``.
+    submitted_group_name = models.CharField(_("group name at submission"), max_length=100, blank=True)
+    submitted_group_kind = models.CharField(_("group kind at submission"), max_length=20, blank=True)
+    submitted_dong = models.ForeignKey(
+        Dong,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dong at submission"),
+    )
+    submitted_member_count = models.PositiveIntegerField(_("members at submission"), null=True, blank=True)
+    submitted_members = models.JSONField(_("participants at submission"), default=list, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -241,6 +285,10 @@ class Application(models.Model):
             models.Index(fields=["-submitted_at", "-id"], name="application_default_order_idx"),
             # The staff list is almost always filtered to one round, newest first.
             models.Index(fields=["round", "-submitted_at", "-id"], name="application_round_order_idx"),
+            # Sorting one round by score (the staff list, the committee's ranking).
+            models.Index(fields=["round", "average_score", "id"], name="application_round_score_idx"),
+            # The staff search by title (``UPPER(title) LIKE``), see accounts.User.
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="application_title_trgm"),
         ]
         permissions = [
             ("decide_application", _("Can approve, reject or request changes to applications")),
@@ -251,12 +299,53 @@ class Application(models.Model):
         return self.title or f"{self.group} ({self.round.year})"
 
     @property
+    def judged_group(self) -> "JudgedGroup":
+        """The group this application is judged on: its snapshot once submitted, the live
+        group before (a draft has no snapshot yet). Screening, results and exports read this."""
+        if self.submitted_member_count is not None and self.submitted_dong_id is not None:
+            return JudgedGroup(
+                name=self.submitted_group_name,
+                kind=self.submitted_group_kind,
+                dong=self.submitted_dong,
+                member_count=self.submitted_member_count,
+                members=list(self.submitted_members),
+                snapshot=True,
+            )
+        group = self.group
+        return JudgedGroup(
+            name=group.name,
+            kind=group.kind,
+            dong=group.dong,
+            member_count=group.member_count,
+            members=None,
+            snapshot=False,
+        )
+
+    @property
     def phase(self) -> workflow.Phase:
         return workflow.PHASES[self.status]
 
     @property
+    def resident_status(self) -> str:
+        """The status the resident sees: a decision not yet released reads as "in review"."""
+        if self.status in workflow.RELEASED_DECISIONS and not self.decision_visible_to_resident:
+            return workflow.IN_REVIEW
+        return self.status
+
+    @property
     def resident_status_label(self):
-        return self.phase.resident_label
+        return workflow.PHASES[self.resident_status].resident_label
+
+    @property
+    def resident_changes(self) -> list:
+        """The history the resident sees: the decision (and its reason) only once released.
+        Uses prefetched ``status_changes`` when there are any."""
+        visible = self.decision_visible_to_resident
+        return [
+            change
+            for change in self.status_changes.all()
+            if visible or change.to_status not in workflow.RELEASED_DECISIONS
+        ]
 
     def resident_edit_refusal(self, *, at=None) -> "EditRefusal | None":
         """Why the resident may not change this application now, or ``None`` when they may.
@@ -289,7 +378,7 @@ class Application(models.Model):
         is visible at once. Resident pages, decision emails and public results ask this;
         ``grants.signals.decision_released`` fires exactly when it turns true.
         """
-        return self.status in (workflow.APPROVED, workflow.REJECTED) and self.round.results_published
+        return self.status in workflow.RELEASED_DECISIONS and self.round.results_published
 
     def current_change_request(self) -> "StatusChange | None":
         """The staff's open change request (note, parts to change, deadline) while the
@@ -596,6 +685,36 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.value}"
+
+
+class ReviewerAssignment(models.Model):
+    """A reviewer assigned by staff to one application: a reviewer sees and scores only these."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reviewer_assignments", verbose_name=_("application")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="grant_review_assignments",
+        verbose_name=_("reviewer"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("assigned by")
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reviewer assignment")
+        verbose_name_plural = _("reviewer assignments")
+        ordering = ["application", "assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="reviewer_assignment_once"),
+        ]
+        indexes = [models.Index(fields=["reviewer", "application"], name="reviewerassign_reviewer_idx")]
+
+    def __str__(self):
+        return f"{self.reviewer} · {self.application_id}"
 
 
 def export_path(instance, filename):

@@ -66,3 +66,11 @@ def status_changed(*, application, change) -> None:
             dedup_key=f"status:{change.pk}",
             related=application,
         )
+
+
+def decision_released(*, application) -> None:
+    """Email the decision now that it is released (its latest status change into the
+    current status); the outbox key is the change's, so it goes out once."""
+    change = application.status_changes.filter(to_status=application.status).order_by("-at", "-id").first()
+    if change is not None:
+        status_changed(application=application, change=change)

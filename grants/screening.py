@@ -34,6 +34,7 @@ def eligibility_checks(application: Application) -> list[CheckResult]:
     """The six checks for ``application`` (a few small queries), each with staff's override."""
     round_ = application.round
     group = application.group
+    judged = application.judged_group  # the group as submitted, not as edited since
     lines = list(application.budget_lines.all())
     overrides = {o.criterion: o for o in application.eligibility_overrides.select_related("by")}
     own, total = self_contribution_totals(lines)
@@ -49,14 +50,14 @@ def eligibility_checks(application: Application) -> list[CheckResult]:
     results = [
         (
             Check.GROUP_SIZE,
-            group.member_count >= round_.min_group_size,
+            judged.member_count >= round_.min_group_size,
             _("%(count)s members; at least %(min)s needed")
-            % {"count": group.member_count, "min": round_.min_group_size},
+            % {"count": judged.member_count, "min": round_.min_group_size},
         ),
         (
             Check.DONG_IN_DISTRICT,
-            group.dong.district_id == round_.district_id,
-            _("%(dong)s, %(district)s") % {"dong": group.dong.name, "district": group.dong.district},
+            judged.dong.district_id == round_.district_id,
+            _("%(dong)s, %(district)s") % {"dong": judged.dong.name, "district": judged.dong.district},
         ),
         (
             Check.SELF_CONTRIBUTION,

@@ -27,13 +27,15 @@ def closed_rounds():
     return GrantRound.objects.filter(closes_at__lte=timezone.now()).order_by("-closes_at")
 
 
-def approved_applications(round_):
-    """The public results of a closed round: approved groups, titles, fields, amounts."""
-    return (
+def approved_applications(round_) -> list[Application]:
+    """The public results of a round: approved groups, titles, fields, amounts, and only
+    those whose decision is released (``Application.decision_visible_to_resident``)."""
+    approved = (
         round_.applications.filter(status=Application.Status.APPROVED)
-        .select_related("group", "group__dong", "field")
-        .order_by("field__order", "group__name")
+        .select_related("group", "group__dong", "submitted_dong", "field", "round")
+        .order_by("field__order", "submitted_group_name", "group__name")
     )
+    return [application for application in approved if application.decision_visible_to_resident]
 
 
 def group_for_user(user) -> CommunityGroup | None:

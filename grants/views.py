@@ -108,7 +108,7 @@ def my_applications(request):
 def application_detail(request, pk):
     application = selectors.application_for_representative(request.user, pk)
     context = _summary_context(application)
-    changes = list(application.status_changes.order_by("at", "id"))
+    changes = application.resident_changes
     context["changes"] = changes
     context["receipt"] = selectors.submission_receipt(application) if application.submitted_at else None
     visible_award = application.status == workflow.APPROVED and application.decision_visible_to_resident

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import AccessLoggedAdminMixin
 from grants.admin import ApplicationAdmin
 from grants.models import GrantRound
 from mentors import reports, selectors, services
@@ -214,7 +215,8 @@ class VisitPhotoInline(admin.TabularInline):
 
 
 @admin.register(CoachingVisit)
-class CoachingVisitAdmin(admin.ModelAdmin):
+class CoachingVisitAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    access_person_attr = "group.representative_id"
     list_display = ["date", "kind", "group", "mentor", "duration_minutes", "attendees"]
     list_filter = ["kind", "mentor", "group__dong__region"]
     list_select_related = ["group", "mentor__user"]

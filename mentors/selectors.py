@@ -14,11 +14,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grants.models import Application, GrantRound
 from mentors.models import Assignment, CoachingVisit, EducationSession, FollowUp, Mentor, SessionInvitation
 from networks.models import CommunityGroup, Forum
+from portal.errors import NotFound
 
 
 def current_round() -> GrantRound | None:
@@ -65,11 +68,20 @@ def upcoming_sessions(mentor: Mentor) -> QuerySet:
     return EducationSession.objects.filter(mentor=mentor).upcoming().annotate(invited=Count("invitations"))
 
 
+def not_a_mentor() -> NotFound:
+    """The 404 for someone without a mentor profile who opens a mentor page."""
+    return NotFound(
+        _("These pages are for the support team's mentors. Your own pages are in the menu."),
+        next_url=reverse("home"),
+        next_label=_("Go to the start page"),
+    )
+
+
 def assignment_for_mentor(user, group_id: int) -> Assignment:
     """The group's assignment to this user's mentor profile in the current round; 404 for anyone
-    else, a former mentor of the group included (see ``mentors.access``)."""
+    else, a former mentor of the group included (see ``mentors.access``), with what to do instead."""
     if not getattr(user, "is_mentor", False):
-        raise Http404
+        raise not_a_mentor()
     round_ = current_round()
     assignment = (
         Assignment.objects.filter(mentor__user=user, group_id=group_id, round=round_)
@@ -79,7 +91,14 @@ def assignment_for_mentor(user, group_id: int) -> Assignment:
         else None
     )
     if assignment is None:
-        raise Http404
+        raise NotFound(
+            _(
+                "This group is not one of your groups, so its page is not open to you. Your groups are listed on "
+                "your mentor home. If it should be yours, ask the district office to assign it to you."
+            ),
+            next_url=reverse("mentors:home"),
+            next_label=_("Go to my groups"),
+        )
     return assignment
 
 
@@ -135,7 +154,7 @@ def resident_session_invitations(group: CommunityGroup) -> QuerySet:
 def session_for_mentor(user, session_id: int) -> EducationSession:
     """A session this user's mentor profile runs; 404 for anyone else."""
     if not getattr(user, "is_mentor", False):
-        raise Http404
+        raise not_a_mentor()
     session = EducationSession.objects.filter(pk=session_id, mentor__user=user).first()
     if session is None:
         raise Http404

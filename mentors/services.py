@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Application, GrantRound
+from grants.uploads import check_image
 from mentors.models import (
     Assignment,
     AssignmentChange,
@@ -40,6 +41,7 @@ def photo_content_type(upload) -> str:
     upload.seek(0)
     if kind is None or kind.mime not in VisitPhoto.ALLOWED_TYPES:
         raise ValidationError(_("“%(name)s” is not a JPG or PNG photo."), params={"name": upload.name}, code="bad_type")
+    check_image(upload)  # decodes, and refuses a decompression bomb
     return kind.mime
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import AccessLoggedAdminMixin
 from networks import services
 from networks.models import (
     CommunityGroup,
@@ -12,6 +13,7 @@ from networks.models import (
     Dong,
     Forum,
     ForumRegistration,
+    GroupChange,
     GroupMember,
     Network,
     NetworkMembership,
@@ -53,14 +55,42 @@ class GroupMemberInline(admin.TabularInline):
     extra = 0
 
 
+class GroupChangeInline(admin.TabularInline):
+    """The group's history (who changed what, when): read-only, newest first."""
+
+    model = GroupChange
+    extra = 0
+    fields = ["at", "by", "changes"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(CommunityGroup)
-class CommunityGroupAdmin(admin.ModelAdmin):
+class CommunityGroupAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    access_person_attr = "representative_id"
     list_display = ["name", "kind", "dong", "representative", "member_count"]
     list_filter = ["kind", "dong__region", "dong"]
     list_select_related = ["dong", "representative"]
     search_fields = ["name", "representative__name", "representative__email"]
     autocomplete_fields = ["dong", "representative"]
-    inlines = [GroupMemberInline]
+    inlines = [GroupMemberInline, GroupChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        # The state before the edit, read from the database (``obj`` already holds the new values).
+        request._group_before = services.group_state(CommunityGroup.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_group_before", None)
+        if before is not None:
+            services.record_group_change(group=form.instance, by=request.user, before=before)
 
 
 class NetworkMembershipInline(admin.TabularInline):

@@ -23,6 +23,7 @@ from networks.models import (
     Dong,
     Forum,
     ForumRegistration,
+    GroupChange,
     Network,
     NetworkMembership,
 )
@@ -57,6 +58,31 @@ class ForumNotStarted(ValidationError):
 
 
 # --- Membership ---------------------------------------------------------------------------
+
+
+# --- group history ------------------------------------------------------------------------
+
+GROUP_RECORDED_FIELDS = ["name", "kind", "dong", "member_count", "contact_phone", "contact_email", "description"]
+
+
+def group_state(group: CommunityGroup) -> dict:
+    """The group as plain data (the dong by id and name, the participants by name and role),
+    for the change history and for an application's snapshot at submission."""
+    state = {name: getattr(group, name) for name in GROUP_RECORDED_FIELDS if name != "dong"}
+    dong = Dong.objects.get(pk=group.dong_id) if group.dong_id else None
+    state["dong"] = {"id": dong.pk, "name": dong.name} if dong else None
+    state["members"] = [{"name": m.name, "role": m.role} for m in group.members.order_by("order", "id")]
+    return state
+
+
+def record_group_change(*, group: CommunityGroup, by, before: dict) -> GroupChange | None:
+    """Compare the group now with ``before`` (``group_state`` taken before the edit) and record
+    what changed, by whom and when. Nothing changed: no row."""
+    after = group_state(group)
+    changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+    if not changes:
+        return None
+    return GroupChange.objects.create(group=group, by=by, changes=changes)
 
 
 def _automatic_network_ids(group: CommunityGroup) -> set[int]:

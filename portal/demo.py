@@ -225,6 +225,7 @@ def _rounds(district, fields, summary):
             "min_group_size": 5,
             "max_per_group": 5_000_000,
             "min_self_contribution_percent": 10,
+            "results_published_at": seoul(2025, 4, 1),
         },
     )
     summary.add("rounds", int(created))
