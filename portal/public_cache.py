@@ -60,6 +60,12 @@ def bump(topic: str) -> None:
         log.warning("public cache: could not bump %s", topic, exc_info=True)
 
 
+def bump_all() -> None:
+    """Forget every cached fragment: after bulk writes, which send no signals."""
+    for topic in sorted({topic for _model, topic in _watched}):
+        bump(topic)
+
+
 def fragment(name: str, build, *, topics: tuple[str, ...], timeout: int = TIMEOUT) -> str:
     """The HTML of fragment ``name`` in the active language, built by ``build()`` when absent or
     when one of ``topics`` changed since it was stored.
