@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -119,3 +122,64 @@ class LoginAttempt(models.Model):
 
     def __str__(self):
         return f"{self.email} @ {self.at:%Y-%m-%d %H:%M} ({'ok' if self.succeeded else 'failed'})"
+
+
+class AccessLog(models.Model):
+    """Who read, downloaded or exported a person's data, and when (PIPA §29, the 2023
+    safety-measures notice: kept at least two years, searchable by person and by staff member).
+
+    One log for the whole portal: every app writes it through ``accounts.services.access_record``.
+    ``subject`` is whatever was read (an application, an attachment, a visit photo, a group…),
+    held generically so that this lowest app names no higher one; ``subject_label`` keeps what it
+    was called at the time, so the row still says what was read after the subject is destroyed.
+    ``person`` is the user whose personal data it was (the group's representative for a group's
+    application), when there is one.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        LIST = "list", _("Listed")
+        DOWNLOAD = "download", _("Downloaded a document")
+        EXPORT = "export", _("Exported")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("read by")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("whose data"),
+    )
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kind of record")
+    )
+    subject_id = models.PositiveBigIntegerField(_("record number"), null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    subject_label = models.CharField(_("record"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="access_log_at_idx"),
+            models.Index(fields=["subject_type", "subject_id", "-at"], name="access_log_subject_idx"),
+            models.Index(fields=["person", "-at"], name="access_log_person_idx"),
+            models.Index(fields=["user", "-at"], name="access_log_user_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(subject_type__isnull=True, subject_id__isnull=True)
+                | models.Q(subject_type__isnull=False, subject_id__isnull=False),
+                name="access_log_subject_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.subject_label}".rstrip()

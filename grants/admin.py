@@ -29,10 +29,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.models import AccessLog
+from accounts.services import access_record
 from grants import admin_views, budget, screening, services, workflow
 from grants.admin_forms import ExportForm
 from grants.models import (
-    AccessLog,
     Application,
     Attachment,
     BudgetLine,
@@ -448,7 +449,12 @@ class ApplicationAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
         if application is not None and self.has_view_permission(request, application):
             if request.method == "GET":
-                services.access_record(user=request.user, action=AccessLog.Action.VIEW, application=application)
+                access_record(
+                    user=request.user,
+                    action=AccessLog.Action.VIEW,
+                    subject=application,
+                    person=application.group.representative_id,
+                )
             extra_context.update(self.decision_context(request, application))
         return super().change_view(request, object_id, form_url, extra_context=extra_context)
 
@@ -606,22 +612,3 @@ class ExportJobAdmin(admin.ModelAdmin):
             path("<int:job_id>/download/", view, name="grants_exportjob_download"),
             *super().get_urls(),
         ]
-
-
-@admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "application", "detail"]
-    list_filter = ["action"]
-    list_select_related = ["user", "application"]
-    search_fields = ["user__name", "user__email", "application__title"]
-    show_full_result_count = False
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

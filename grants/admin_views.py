@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from grants import exports, services, workflow
+from accounts.models import AccessLog
+from accounts.services import access_record
+from grants import access, exports, services, workflow
 from grants.admin_forms import (
     ApproveForm,
     ConflictForm,
@@ -27,7 +29,7 @@ from grants.admin_forms import (
     ScoreForm,
     TransitionForm,
 )
-from grants.models import AccessLog, Application, Attachment, Criterion, ExportJob, GrantRound, Review
+from grants.models import Application, Criterion, ExportJob, GrantRound, Review
 
 DECIDE_PERMISSION = "grants.decide_application"
 SCORE_PERMISSION = "grants.score_application"
@@ -238,22 +240,12 @@ def ranking(request, model_admin):
 
 
 def attachment_download(request, model_admin, attachment_id):
-    """Serve a resident's document to staff who may view the application, and log it."""
-    attachment = get_object_or_404(Attachment.objects.select_related("application"), pk=attachment_id)
-    if not model_admin.has_view_permission(request, attachment.application):
+    """Serve a resident's document to staff whom ``grants.access.can_read_document`` allows
+    (403 otherwise: a staff account without the permission, a reviewer), and log it."""
+    attachment = get_object_or_404(access.document_queryset(), pk=attachment_id)
+    if not access.can_read_document(request.user, attachment):
         raise PermissionDenied
-    services.access_record(
-        user=request.user,
-        action=AccessLog.Action.DOWNLOAD,
-        application=attachment.application,
-        detail=attachment.original_name,
-    )
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
+    return access.serve_document(user=request.user, attachment=attachment)
 
 
 @require_POST
@@ -276,9 +268,7 @@ def export(request, model_admin):
         )
         return HttpResponseRedirect(reverse("admin:grants_exportjob_changelist"))
     content, row_count = exports.build(filters=filters, export_format=export_format)
-    services.access_record(
-        user=request.user, action=AccessLog.Action.EXPORT, detail=f"{row_count} applications: {filters}"
-    )
+    access_record(user=request.user, action=AccessLog.Action.EXPORT, detail=f"{row_count} applications: {filters}")
     content_type = (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         if export_format == "xlsx"
@@ -294,5 +284,5 @@ def export_download(request, model_admin, job_id):
     job = get_object_or_404(ExportJob, pk=job_id, status=ExportJob.Status.DONE)
     if job.requested_by_id != request.user.pk and not request.user.is_superuser:
         raise PermissionDenied
-    services.access_record(user=request.user, action=AccessLog.Action.DOWNLOAD, detail=f"export job {job.pk}")
+    access_record(user=request.user, action=AccessLog.Action.DOWNLOAD, subject=job, detail=f"export job {job.pk}")
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])

@@ -498,42 +498,6 @@ class Score(models.Model):
         return f"{self.criterion}: {self.value}"
 
 
-class AccessLog(models.Model):
-    """Who looked at, downloaded or exported applicants' personal data, and when (PIPA)."""
-
-    class Action(models.TextChoices):
-        VIEW = "view", _("Viewed")
-        DOWNLOAD = "download", _("Downloaded a document")
-        EXPORT = "export", _("Exported")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
-    )
-    application = models.ForeignKey(
-        Application,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="access_logs",
-        verbose_name=_("application"),
-    )
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    detail = models.CharField(_("detail"), max_length=500, blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("access log entry")
-        verbose_name_plural = _("access log")
-        ordering = ["-at", "-id"]
-        indexes = [
-            models.Index(fields=["-at", "-id"], name="accesslog_at_idx"),
-            models.Index(fields=["application", "-at"], name="accesslog_application_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"
-
-
 def export_path(instance, filename):
     import uuid
 

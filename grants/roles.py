@@ -1,5 +1,7 @@
 """Staff roles inside the admin. A reviewer sees the round and its applications and scores
-them; deciding needs ``grants.decide_application``, which the reviewer group does not get."""
+them; deciding needs ``grants.decide_application``, which the reviewer group does not get.
+Nor does it get ``view_attachment``: the uploaded documents are the participants' signatures and
+registration papers, which a reviewer does not need to score (see ``grants.access``)."""
 
 from django.contrib.auth.models import Group, Permission
 
@@ -11,7 +13,6 @@ REVIEWER_PERMISSIONS = [
     "view_criterion",
     "view_application",
     "view_budgetline",
-    "view_attachment",
     "view_consent",
     "view_statuschange",
     "view_review",

@@ -3,7 +3,7 @@ and what still stands between a draft and its submission."""
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,20 +67,6 @@ def application_for_representative(user, pk) -> Application:
             .get(pk=pk)
         )
     except (Application.DoesNotExist, ValueError):
-        raise Http404 from None
-
-
-def attachment_for_reader(user, application_pk, attachment_pk) -> Attachment:
-    """An attachment the user may download: the group's representative, the group's mentor
-    (through the reverse relation, never importing mentors) or staff. 404 otherwise."""
-    queryset = Attachment.objects.select_related("application__group")
-    if not user.is_staff:
-        queryset = queryset.filter(
-            Q(application__group__representative=user) | Q(application__group__mentor_assignments__mentor__user=user)
-        ).distinct()
-    try:
-        return queryset.get(pk=attachment_pk, application_id=application_pk)
-    except (Attachment.DoesNotExist, ValueError):
         raise Http404 from None
 
 

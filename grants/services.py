@@ -13,10 +13,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import AccessLog
+from accounts.services import access_record
 from grants import consents as consent_texts
 from grants import notices, screening, selectors, signals, workflow
 from grants.models import (
-    AccessLog,
     Application,
     Attachment,
     BudgetLine,
@@ -336,16 +337,11 @@ def review_score(*, application: Application, reviewer, values: dict[int, int], 
     return review
 
 
-def access_record(*, user, action: str, application: Application | None = None, detail: str = "") -> AccessLog:
-    """Write one access-log row (who, when, which application, what)."""
-    return AccessLog.objects.create(user=user, action=action, application=application, detail=detail[:500])
-
-
 @transaction.atomic
 def export_request(*, user, filters: dict, export_format: str) -> ExportJob:
     """Queue a large export for the Celery worker (enqueued after commit)."""
     job = ExportJob.objects.create(requested_by=user, filters=filters, format=export_format)
-    access_record(user=user, action=AccessLog.Action.EXPORT, detail=f"job {job.pk}: {filters}")
+    access_record(user=user, action=AccessLog.Action.EXPORT, subject=job, detail=f"job {job.pk}: {filters}")
 
     def enqueue():
         from grants.tasks import build_export

@@ -4,7 +4,7 @@ my applications, withdrawal and permission-checked downloads."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.errors import summarise_errors
-from grants import selectors, services, uploads, workflow
+from grants import access, selectors, services, uploads, workflow
 from grants.consents import CONSENT_TEXTS
 from grants.forms import AttachmentForm, BudgetFormSet, ConsentForm, ProjectForm
-from grants.models import AccessLog, Attachment, BudgetLine, GrantRound
+from grants.models import Attachment, BudgetLine, GrantRound
 
 STEPS = [
     ("project", gettext_lazy("Project")),
@@ -353,20 +353,9 @@ def apply_review(request, pk):
 @login_required
 @require_GET
 def download_attachment(request, pk, attachment_pk):
-    """The file as a download, for the group's representative, its mentor and staff only."""
-    attachment = selectors.attachment_for_reader(request.user, pk, attachment_pk)
-    if attachment.application.group.representative_id != request.user.pk:
-        # A mentor (or staff) reading a resident's document is logged, as in the admin.
-        services.access_record(
-            user=request.user,
-            action=AccessLog.Action.DOWNLOAD,
-            application=attachment.application,
-            detail=attachment.original_name,
-        )
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
+    """The file as a download, for whoever ``grants.access.can_read_document`` allows (404 for
+    anyone else, so outsiders cannot tell a document exists); the read is logged."""
+    attachment = access.document_queryset().filter(pk=attachment_pk, application_id=pk).first()
+    if attachment is None or not access.can_read_document(request.user, attachment):
+        raise Http404
+    return access.serve_document(user=request.user, attachment=attachment)

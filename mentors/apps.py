@@ -7,6 +7,10 @@ class MentorsConfig(AppConfig):
     verbose_name = _("Expert support team")
 
     def ready(self):
-        from mentors import reminders
+        from grants.access import DOCUMENT_READERS
+        from mentors import access, reminders
 
         reminders.register_all()
+        # The group's current mentor reads its documents (grants never names mentors).
+        if access.reads_group_documents not in DOCUMENT_READERS:
+            DOCUMENT_READERS.append(access.reads_group_documents)

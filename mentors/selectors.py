@@ -102,15 +102,17 @@ def not_a_mentor() -> NotFound:
 
 
 def assignment_for_mentor(user, group_id: int) -> Assignment:
-    """The latest assignment of this group to this user's mentor profile; 404 for anyone else
-    (with what to do instead: the group is not assigned to them, or they are not a mentor)."""
+    """The group's assignment to this user's mentor profile in the current round; 404 for anyone
+    else, a former mentor of the group included (see ``mentors.access``), with what to do instead."""
     if not getattr(user, "is_mentor", False):
         raise not_a_mentor()
+    round_ = current_round()
     assignment = (
-        Assignment.objects.filter(mentor__user=user, group_id=group_id)
+        Assignment.objects.filter(mentor__user=user, group_id=group_id, round=round_)
         .select_related("group", "group__dong", "group__representative", "round", "mentor")
-        .order_by("-round__opens_at", "-id")
         .first()
+        if round_ is not None
+        else None
     )
     if assignment is None:
         raise NotFound(

@@ -7,7 +7,7 @@ a visit but not change it gets 403. Mutating views are POST-only.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +15,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import AccessLog
+from accounts.services import access_record
 from grants.models import Application
-from mentors import selectors, services
+from mentors import access, selectors, services
 from mentors.forms import AttendanceForm, EducationSessionForm, FollowUpFormSet, VisitForm, follow_up_initial
-from mentors.models import Assignment, CoachingVisit, FollowUp, VisitPhoto
+from mentors.models import CoachingVisit, FollowUp
 from portal.errors import Refused
 
 HOME_PAGE_SIZE = 25
@@ -31,14 +33,14 @@ def _mentor_or_404(user):
 
 
 def _visit_for_user(user, visit_id: int, *, for_edit: bool = False) -> CoachingVisit:
-    """A visit the user's mentor profile logged, or one to a group assigned to them; 404 for anyone
-    else. With ``for_edit``, 403 unless it is their own visit inside the 14-day window."""
+    """A visit the user's mentor profile logged, or one to a group they follow now; 404 for anyone
+    else (a former mentor of the group keeps only their own visits). With ``for_edit``, 403 unless
+    it is their own visit inside the 14-day window."""
     mentor = _mentor_or_404(user)
     visit = CoachingVisit.objects.select_related("mentor", "group", "group__dong").filter(pk=visit_id).first()
     if visit is None:
         raise Http404
-    assigned = Assignment.objects.filter(mentor=mentor, group_id=visit.group_id).exists()
-    if visit.mentor_id != mentor.pk and not assigned:
+    if visit.mentor_id != mentor.pk and not access.follows_group_now(user, visit.group_id):
         raise Http404
     if for_edit and not visit.editable_by(user):
         raise _edit_refused(visit, user)
@@ -106,6 +108,7 @@ def group_detail(request, group_id):
     )
     for visit in visits:
         visit.can_edit = visit.editable_by(request.user)
+    access_record(user=request.user, action=AccessLog.Action.VIEW, subject=group, person=group.representative_id)
     last_visit = visits[0].date if visits else None
     context = {
         "assignment": assignment,
@@ -123,12 +126,12 @@ def group_detail(request, group_id):
 @login_required
 @require_POST
 def follow_up_done(request, follow_up_id):
-    mentor = _mentor_or_404(request.user)
+    _mentor_or_404(request.user)
     follow_up = FollowUp.objects.select_related("visit").filter(pk=follow_up_id).first()
     if follow_up is None:
         raise Http404
-    # Any mentor who follows the group may close its follow-ups; everyone else gets a 404.
-    if not Assignment.objects.filter(mentor=mentor, group_id=follow_up.visit.group_id).exists():
+    # The group's current mentor may close its follow-ups; everyone else gets a 404.
+    if not access.follows_group_now(request.user, follow_up.visit.group_id):
         raise Http404
     services.mark_follow_up_done(follow_up=follow_up, by=request.user)
     messages.success(request, _("Marked as done."))
@@ -190,15 +193,12 @@ def visit_edit(request, visit_id):
 
 @login_required
 def photo_download(request, photo_id):
-    photo = VisitPhoto.objects.select_related("visit").filter(pk=photo_id).first()
-    if photo is None:
+    """A visit photo for whoever ``mentors.access.can_read_photo`` allows (404 for anyone else);
+    every read is logged."""
+    photo = access.photo_queryset().filter(pk=photo_id).first()
+    if photo is None or not access.can_read_photo(request.user, photo):
         raise Http404
-    if not request.user.is_staff:
-        _visit_for_user(request.user, photo.visit_id)
-    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
+    return access.serve_photo(user=request.user, photo=photo)
 
 
 @login_required

@@ -8,6 +8,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 
 from portal.celery import app as celery_app
@@ -33,7 +34,13 @@ def celery_worker(*, concurrency: int = 2, extra_env: dict | None = None, queues
     Yields the ``subprocess.Popen`` so a test can kill it (SIGKILL) mid-batch.
     """
     hostname = f"test-{os.getpid()}-{time.monotonic_ns()}@localhost"
-    env = {**os.environ, "DATABASE_URL": test_database_url(), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),  # the test's temporary one (root conftest)
+        "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
+    }
     command = [
         sys.executable,
         "-m",

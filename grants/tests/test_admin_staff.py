@@ -4,8 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AccessLog
+from accounts.services import access_record_many
 from grants import workflow
-from grants.models import AccessLog, Application, BudgetLine, GrantRound, Review, StatusChange
+from grants.models import Application, BudgetLine, GrantRound, Review, StatusChange
 from grants.tests.factories import AttachmentFactory, CriterionFactory
 from grants.tests.helpers import in_review_applications, make_in_review, reviewer_group
 from tests.factories import (
@@ -221,10 +223,15 @@ def test_viewing_an_application_and_downloading_a_document_are_logged(client, st
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert "attachment" in response["Content-Disposition"]
-    logs = list(AccessLog.objects.order_by("at", "id").values_list("user", "application", "action"))
+    logs = list(
+        AccessLog.objects.order_by("at", "id").values_list(
+            "user", "action", "subject_type__model", "subject_id", "person"
+        )
+    )
+    representative = application.group.representative_id
     assert logs == [
-        (staff.pk, application.pk, AccessLog.Action.VIEW),
-        (staff.pk, application.pk, AccessLog.Action.DOWNLOAD),
+        (staff.pk, AccessLog.Action.VIEW, "application", application.pk, representative),
+        (staff.pk, AccessLog.Action.DOWNLOAD, "attachment", attachment.pk, representative),
     ]
 
 
@@ -474,13 +481,15 @@ def test_access_log_and_export_lists_queries_do_not_grow(client, staff, django_a
 
     def add_rows(count):
         applications = in_review_applications(round_=GrantRoundFactory(), field=FieldFactory(), count=count)
-        AccessLog.objects.bulk_create(
-            [AccessLog(user=staff, application=a, action=AccessLog.Action.VIEW) for a in applications]
+        access_record_many(
+            user=staff,
+            action=AccessLog.Action.VIEW,
+            entries=[(a, a.group.representative) for a in applications],
         )
         ExportJob.objects.bulk_create([ExportJob(requested_by=staff) for _ in range(count)])
 
     client.force_login(staff)
-    pages = [reverse("admin:grants_accesslog_changelist"), reverse("admin:grants_exportjob_changelist")]
+    pages = [reverse("admin:accounts_accesslog_changelist"), reverse("admin:grants_exportjob_changelist")]
     add_rows(5)
     small = []
     for url in pages:

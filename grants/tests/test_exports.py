@@ -9,8 +9,9 @@ from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.models import AccessLog
 from grants import exports
-from grants.models import AccessLog, Application, BudgetLine, ExportJob
+from grants.models import Application, BudgetLine, ExportJob
 from grants.tests.helpers import in_review_applications
 from portal.tests.test_spreadsheets import as_read_from_xlsx
 from tests.factories import FieldFactory, GrantRoundFactory

@@ -109,10 +109,11 @@ def test_a_mentor_newly_assigned_to_a_group_may_read_but_not_edit_the_previous_m
         district=grant_round.district,
         year=2027,
         title="2027",
-        opens_at=grant_round.opens_at + datetime.timedelta(days=365),
-        closes_at=grant_round.closes_at + datetime.timedelta(days=365),
+        opens_at=timezone.now() - datetime.timedelta(days=1),
+        closes_at=timezone.now() + datetime.timedelta(days=60),
         budget=1,
     )
+    # The later round is the current one (open, latest year): access follows it.
     AssignmentFactory(mentor=other_mentor.mentor_profile, group=visit.group, round=later_round)
     client.force_login(other_mentor)
     assert client.get(reverse("mentors:group", args=[visit.group_id])).status_code == 200

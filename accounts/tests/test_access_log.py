@@ -1,0 +1,105 @@
+"""The portal's one access log (accounts.AccessLog) and the move of the old grants log into it."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+
+from accounts.models import AccessLog
+from accounts.services import access_record, access_record_many
+from tests.factories import ApplicationFactory, CommunityGroupFactory, UserFactory
+
+
+@pytest.mark.django_db
+def test_a_read_is_recorded_with_its_subject_and_the_person_it_is_about(staff, resident):
+    group = resident.represented_groups.get()
+
+    row = access_record(user=staff, action=AccessLog.Action.VIEW, subject=group, person=resident, detail="x" * 900)
+
+    row.refresh_from_db()
+    assert (row.user, row.person, row.subject, row.subject_label) == (staff, resident, group, group.name)
+    assert len(row.detail) == 500
+    assert row.get_action_display() == "Viewed"
+
+
+@pytest.mark.django_db
+def test_the_label_survives_when_the_subject_is_destroyed(staff):
+    group = CommunityGroupFactory(name="사라질공동체")
+    access_record(user=staff, action=AccessLog.Action.VIEW, subject=group, person=group.representative_id)
+    group.delete()
+
+    row = AccessLog.objects.get()
+    assert row.subject is None
+    assert row.subject_label == "사라질공동체"
+    assert row.person_id is not None
+
+
+@pytest.mark.django_db
+def test_a_list_page_is_recorded_in_one_insert(staff, django_assert_num_queries):
+    applications = [ApplicationFactory() for _ in range(4)]
+    entries = [(a, a.group.representative_id) for a in applications]
+    access_record(user=staff, action=AccessLog.Action.LIST, subject=applications[0])  # warm the type cache
+
+    with django_assert_num_queries(1):
+        access_record_many(user=staff, action=AccessLog.Action.LIST, entries=entries, detail="/admin/")
+
+    assert set(AccessLog.objects.filter(detail="/admin/").values_list("subject_id", "person_id")) == {
+        (a.pk, a.group.representative_id) for a in applications
+    }
+
+
+@pytest.mark.django_db
+def test_a_subject_needs_both_its_kind_and_its_number(staff):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AccessLog.objects.create(user=staff, action=AccessLog.Action.VIEW, subject_id=3)
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_the_log_but_nobody_can_change_it(client, staff):
+    row = access_record(user=staff, action=AccessLog.Action.VIEW, subject=CommunityGroupFactory())
+    client.force_login(staff)
+
+    assert client.get("/admin/accounts/accesslog/").status_code == 200
+    assert client.get(f"/admin/accounts/accesslog/{row.pk}/delete/").status_code == 403
+    assert client.get("/admin/accounts/accesslog/add/").status_code == 403
+    with pytest.raises(ValidationError):
+        AccessLog(user=staff, action="peeked").full_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_old_grants_log_is_copied_into_the_one_log():
+    before = [("grants", "0004_results_published"), ("accounts", "0003_email_lower_case")]
+    after = [("grants", "0005_access_log_moved_to_accounts"), ("accounts", "0004_access_log")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old_apps = executor.loader.project_state(before).apps
+        OldLog = old_apps.get_model("grants", "AccessLog")
+        application = ApplicationFactory(title="골목 화단")
+        reader = UserFactory(is_staff=True)
+        OldLog.objects.create(user_id=reader.pk, application_id=application.pk, action="download", detail="a.pdf")
+        OldLog.objects.create(user_id=reader.pk, application_id=None, action="export", detail="12 applications")
+
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+    finally:
+        MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    rows = list(
+        AccessLog.objects.order_by("id").values_list(
+            "user", "action", "subject_type__model", "subject_id", "subject_label", "person", "detail"
+        )
+    )
+    assert rows == [
+        (
+            reader.pk,
+            "download",
+            "application",
+            application.pk,
+            "골목 화단",
+            application.group.representative_id,
+            "a.pdf",
+        ),
+        (reader.pk, "export", None, None, "", None, "12 applications"),
+    ]
