@@ -4,19 +4,13 @@ number of queries whatever the number of groups: per-row facts are annotated in 
 import datetime
 
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
@@ -35,15 +29,6 @@ def current_round() -> GrantRound | None:
     return GrantRound.objects.open_now().first() or GrantRound.objects.first()
 
 
-def _last_visit_subquery():
-    return Subquery(
-        CoachingVisit.objects.filter(group=OuterRef("group"))
-        .values("group")
-        .annotate(last=Max("date"))
-        .values("last")[:1]
-    )
-
-
 def _open_follow_ups_subquery():
     return Coalesce(
         Subquery(
@@ -57,25 +42,18 @@ def _open_follow_ups_subquery():
     )
 
 
-def assignments_with_visit_facts(assignments: QuerySet, *, overdue_days: int) -> QuerySet:
-    """Annotate each assignment with its group's last visit, open follow-ups, application
-    status and field for the assignment's round, and whether a visit is overdue; overdue first."""
-    cutoff = timezone.localdate() - datetime.timedelta(days=overdue_days)
+def assignments_with_visit_facts(assignments: QuerySet) -> QuerySet:
+    """Annotate each assignment with its group's visit facts (``Assignment.objects.with_visit_facts``:
+    last visit, days without one, overdue), open follow-ups, application status and field for
+    the assignment's round; overdue first."""
     application = Application.objects.filter(group=OuterRef("group"), round=OuterRef("round"))
     return (
-        assignments.select_related("group", "group__dong", "round")
+        assignments.with_visit_facts()
+        .select_related("group", "group__dong", "round")
         .annotate(
-            last_visit=_last_visit_subquery(),
             open_follow_ups=_open_follow_ups_subquery(),
             application_status=Subquery(application.values("status")[:1]),
             field_name=Subquery(application.values("field__name")[:1]),
-        )
-        .annotate(
-            overdue=Case(
-                When(Q(last_visit__isnull=True) | Q(last_visit__lt=cutoff), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
         )
         .order_by("-overdue", F("last_visit").asc(nulls_first=True), "group__name", "id")
     )
@@ -83,9 +61,7 @@ def assignments_with_visit_facts(assignments: QuerySet, *, overdue_days: int) ->
 
 def mentor_home_assignments(mentor: Mentor, round: GrantRound) -> QuerySet:
     """The mentor's groups in ``round``, overdue (no visit within the round's limit) first."""
-    return assignments_with_visit_facts(
-        Assignment.objects.filter(mentor=mentor, round=round), overdue_days=round.visit_overdue_days
-    )
+    return assignments_with_visit_facts(Assignment.objects.filter(mentor=mentor, round=round))
 
 
 def upcoming_sessions(mentor: Mentor) -> QuerySet:
@@ -201,7 +177,7 @@ def visits_per_mentor_per_month(*, since: datetime.date) -> list[dict]:
 
 def groups_without_recent_visit(round: GrantRound) -> QuerySet:
     return (
-        assignments_with_visit_facts(Assignment.objects.filter(round=round), overdue_days=round.visit_overdue_days)
+        assignments_with_visit_facts(Assignment.objects.filter(round=round))
         .filter(overdue=True)
         .select_related("mentor__user")
     )

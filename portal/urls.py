@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("networks/", include("networks.urls")),
     path("mentors/", include("mentors.urls")),
+    path("my/projects/", include("projects.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("grants.urls")),
     *home_urlpatterns,

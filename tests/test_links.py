@@ -4,6 +4,7 @@ the staff's main pages. A link that answers 404, 500 or throws a logged-in perso
 import pytest
 from django.urls import reverse
 
+from accounts.models import AccessLog
 from tests.links import broken_links, page_links
 
 
@@ -14,6 +15,20 @@ def test_mentor_group_page_links_each_document_and_every_link_opens(client, worl
 
     assert download in page_links(client.get(page).content, page), "the document's name is not a link"
     assert not broken_links(client, page)
+
+
+def test_mentor_reading_a_residents_document_is_access_logged(client, world):
+    client.force_login(world.mentor)
+    response = client.get(reverse("grants:download_attachment", args=[world.application.pk, world.attachment.pk]))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    entry = AccessLog.objects.get(action=AccessLog.Action.DOWNLOAD)
+    assert (entry.user, entry.subject, entry.person) == (
+        world.mentor,
+        world.attachment,
+        world.application.group.representative,
+    )
 
 
 @pytest.mark.parametrize(
