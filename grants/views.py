@@ -1,11 +1,14 @@
 """The resident's side: the public home and results pages, the application's steps,
 my applications, withdrawal and permission-checked downloads."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +20,7 @@ from grants import access, selectors, services, uploads, workflow
 from grants.consents import CONSENT_TEXTS
 from grants.forms import AttachmentForm, BudgetFormSet, ConsentForm, ProjectForm
 from grants.models import Attachment, BudgetLine, GrantRound, self_contribution_share
+from portal import public_cache
 
 STEPS = [
     ("project", gettext_lazy("Project")),
@@ -33,6 +37,22 @@ STEP_NAMES = [name for name, _label in STEPS]
 
 @require_GET
 def home(request):
+    if not request.user.is_authenticated:
+        # What an anonymous visitor sees is the same for everyone (portal.public_cache).
+        content = public_cache.fragment("home", partial(_anonymous_home, request), topics=("rounds",))
+        return render(request, "grants/home.html", {"cached_content": content})
+    return render(request, "grants/home.html", _home_context(request))
+
+
+def _anonymous_home(request) -> tuple[str, int]:
+    """The home page's content for anyone not logged in, kept until the next round opens or
+    closes (so the apply button never outlives the deadline)."""
+    context = _home_context(request)
+    html = render_to_string("grants/_home_content.html", context, request=request)
+    return html, selectors.seconds_until_round_changes()
+
+
+def _home_context(request) -> dict:
     open_rounds = list(selectors.open_rounds())
     group = selectors.group_for_user(request.user)
     applications = {}
@@ -52,15 +72,21 @@ def home(request):
         "group": group,
         "document_kinds": [(kind, kind in Attachment.REQUIRED_KINDS) for kind in Attachment.Kind],
     }
-    return render(request, "grants/home.html", context)
+    return context
 
 
 @require_GET
 def round_results(request, pk):
     round_ = get_object_or_404(GrantRound.objects.select_related("district"), pk=pk, closes_at__lte=timezone.now())
-    approved = list(selectors.approved_applications(round_))
-    context = {"round": round_, "approved": approved, "total": sum(a.awarded_amount or 0 for a in approved)}
-    return render(request, "grants/round_results.html", context)
+
+    def build() -> str:
+        approved = list(selectors.approved_applications(round_))
+        context = {"round": round_, "approved": approved, "total": sum(a.awarded_amount or 0 for a in approved)}
+        return render_to_string("grants/_round_results_content.html", context, request=request)
+
+    # The same for every visitor (portal.public_cache), forgotten when a decision or the round changes.
+    content = public_cache.fragment(f"results:{round_.pk}", build, topics=("results",))
+    return render(request, "grants/round_results.html", {"round": round_, "cached_content": content})
 
 
 # --- starting and following applications -----------------------------------------------------

@@ -8,7 +8,7 @@ class MentorsConfig(AppConfig):
 
     def ready(self):
         from grants.access import DOCUMENT_READERS
-        from mentors import access, reminders
+        from mentors import access, reminders, signals  # noqa: F401 - signals keeps last_visit_on
 
         reminders.register_all()
         # The group's current mentor reads its documents (grants never names mentors).

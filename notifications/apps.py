@@ -8,7 +8,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Outbox")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from notifications.schedule import ensure_sweep_schedule
+
         checks.register(check_sending_timeout)
+        post_migrate.connect(ensure_sweep_schedule, sender=self, dispatch_uid="notifications_sweep_schedule")
 
 
 def check_sending_timeout(app_configs=None, **kwargs):
