@@ -8,11 +8,11 @@ import datetime
 import math
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from grants import workflow
-from grants.models import Application, Attachment, GrantRound
+from grants.models import Application, Attachment, GrantRound, StatusChange
 from notifications.reminders import ReminderDue, ReminderKind, is_digest_hour, local, register
 
 DAY = datetime.timedelta(days=1)
@@ -83,6 +83,11 @@ def collect_changes_requested(now):
         .annotate(
             requested_at=Max("status_changes__at", filter=Q(status_changes__to_status=workflow.CHANGES_REQUESTED)),
             request_id=Max("status_changes__id", filter=Q(status_changes__to_status=workflow.CHANGES_REQUESTED)),
+            respond_by=Subquery(
+                StatusChange.objects.filter(application=OuterRef("pk"), to_status=workflow.CHANGES_REQUESTED)
+                .order_by("-at", "-id")
+                .values("respond_by")[:1]
+            ),
         )
     )
     for application in applications:
@@ -95,7 +100,12 @@ def collect_changes_requested(now):
             subject=_("The district is waiting for your changes: %(title)s"),
             subject_params={"title": application.title or application.group.name},
             template="grants/email/changes_requested",
-            context={"application": application, "round": application.round, "days": after},
+            context={
+                "application": application,
+                "round": application.round,
+                "days": after,
+                "respond_by": application.respond_by,
+            },
             related=application,
         )
 
