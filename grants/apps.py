@@ -9,7 +9,8 @@ class GrantsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from grants import reminders, roles
+        from grants import personal_data, reminders, roles
 
         reminders.register_all()
+        personal_data.register()
         post_migrate.connect(roles.ensure_reviewer_group, sender=self, dispatch_uid="grants_reviewer_group")

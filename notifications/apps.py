@@ -8,7 +8,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Email outbox")
 
     def ready(self):
+        from notifications import personal_data
+
         checks.register(check_sending_timeout)
+        personal_data.register()
 
 
 def check_sending_timeout(app_configs=None, **kwargs):
