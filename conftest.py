@@ -1,11 +1,14 @@
 """Project-wide pytest fixtures: the cast of users and a real headless Chromium.
 
 Tests run against the real PostgreSQL and Redis that ``make test`` starts (or that
-DATABASE_URL / REDIS_URL name).
+DATABASE_URL / REDIS_URL name), and need every Debian package in ``debian-packages.txt``
+(``make install`` brings them): without one the run stops before the first test, naming it.
+No test is ever skipped for a missing system package.
 """
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,8 +19,30 @@ from tests.factories import PASSWORD, CommunityGroupFactory, MentorFactory, User
 # the test body are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+ROOT = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def missing_system_needs() -> list[str]:
+    """What this machine lacks of debian-packages.txt (bin/system-packages is the one check),
+    and Chromium at CHROMIUM_PATH."""
+    check = subprocess.run([ROOT / "bin" / "system-packages", "--check"], capture_output=True, text=True, check=False)
+    missing = [f"Debian package {name}" for name in check.stdout.split()]
+    if check.returncode and not missing:
+        missing.append(check.stderr.strip() or f"bin/system-packages --check exited {check.returncode}")
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        missing.append(f"Chromium at {CHROMIUM} (CHROMIUM_PATH)")
+    return missing
+
+
+def pytest_configure(config):
+    missing = missing_system_needs()
+    if missing:
+        raise pytest.UsageError(
+            f"Missing: {', '.join(missing)}. `make test` installs the Debian packages "
+            "(as root; otherwise it prints the one command to run)."
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +50,25 @@ def fast_password_hashing(settings):
     """PBKDF2 costs about half a second a user here; test users need no real hashing.
     Logins still check the password."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_public_cache():
+    """Each test starts with nothing cached: the database rolls back between tests, a Redis
+    cache would not (``portal.public_cache``)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Every test's uploads and exports go to its own temporary MEDIA_ROOT, never the developer's
+    ``.var/media``; ``tests.workers.celery_worker`` hands it to the worker subprocess too."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -70,18 +114,8 @@ def anonymous(client):
 # --- Browser -------------------------------------------------------------------------
 
 
-def _chromium_or_skip():
-    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
-        return CHROMIUM
-    message = f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package (.ci/run does)."
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(f"BROWSER TESTS SKIPPED — {message}")
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    _chromium_or_skip()
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,

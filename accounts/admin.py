@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import services
+from accounts.forms import AdminLockoutAuthenticationForm
 from accounts.models import AccessLog, DestructionRecord, PrivacyPolicy, PrivacyRequest, RetentionRule, User
 from accounts.services import access_record, access_record_many
 
@@ -249,3 +250,7 @@ class PrivacyRequestAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
         services.privacy_request_answer(
             request=obj, by=request.user, status=form.cleaned_data["decision"], answer=form.cleaned_data["answer"]
         )
+
+
+# The admin's login is one more way in: it takes the portal's lock-out (accounts.forms).
+admin.site.login_form = AdminLockoutAuthenticationForm

@@ -9,8 +9,11 @@ class GrantsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from grants import personal_data, reminders, roles
+        from grants import personal_data, receivers, reminders, roles, signals
 
         reminders.register_all()
         personal_data.register()
+        signals.decision_released.connect(
+            receivers.publish_funded_group_description, dispatch_uid="grants_publish_funded_group_description"
+        )
         post_migrate.connect(roles.ensure_reviewer_group, sender=self, dispatch_uid="grants_reviewer_group")

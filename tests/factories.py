@@ -13,13 +13,18 @@ from networks.models import CommunityGroup, District, Dong, Forum, Network, Regi
 PASSWORD = "correct-horse-battery-staple"
 
 
+# Sequence names are zero-padded so that one is never part of another ("주민0001" is not in "주민0012"):
+# a test asserting that a page does, or does not, show one object cannot then pass or fail by the
+# order in which tests happened to build objects.
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
-    name = factory.Sequence(lambda n: f"주민{n}")
+    name = factory.Sequence(lambda n: f"주민{n:04d}")
     phone = "010-1234-5678"
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
@@ -44,7 +49,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
         model = Region
 
     district = factory.SubFactory(DistrictFactory)
-    name = factory.Sequence(lambda n: f"권역{n}")
+    name = factory.Sequence(lambda n: f"권역{n:04d}")
 
 
 class DongFactory(factory.django.DjangoModelFactory):
@@ -52,7 +57,7 @@ class DongFactory(factory.django.DjangoModelFactory):
         model = Dong
 
     district = factory.SubFactory(DistrictFactory)
-    name = factory.Sequence(lambda n: f"테스트{n}동")
+    name = factory.Sequence(lambda n: f"테스트{n:04d}동")
     code = factory.Sequence(lambda n: f"D{n:04d}")
 
 
@@ -60,7 +65,7 @@ class CommunityGroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CommunityGroup
 
-    name = factory.Sequence(lambda n: f"햇살마을공동체{n}")
+    name = factory.Sequence(lambda n: f"햇살마을공동체{n:04d}")
     kind = CommunityGroup.Kind.VILLAGE
     dong = factory.SubFactory(DongFactory)
     representative = factory.SubFactory(UserFactory)
@@ -96,7 +101,7 @@ class ForumFactory(factory.django.DjangoModelFactory):
         model = Forum
 
     network = factory.SubFactory(NetworkFactory)
-    title = factory.Sequence(lambda n: f"마을 공론장 {n}")
+    title = factory.Sequence(lambda n: f"마을 공론장 {n:04d}")
     agenda = "골목 쓰레기 문제를 함께 이야기합니다."
     starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
     place = "동 행정복지센터 2층"
@@ -108,7 +113,7 @@ class FieldFactory(factory.django.DjangoModelFactory):
         model = Field
         django_get_or_create = ["name"]
 
-    name = factory.Sequence(lambda n: f"분야{n}")
+    name = factory.Sequence(lambda n: f"분야{n:04d}")
     order = factory.Sequence(int)
 
 
@@ -120,7 +125,7 @@ class GrantRoundFactory(factory.django.DjangoModelFactory):
 
     district = factory.SubFactory(DistrictFactory)
     year = 2026
-    title = factory.Sequence(lambda n: f"2026 마을공동체 공모사업 {n}")
+    title = factory.Sequence(lambda n: f"2026 마을공동체 공모사업 {n:04d}")
     opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=30))
     closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
     budget = 360_000_000
@@ -145,7 +150,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     group = factory.SubFactory(CommunityGroupFactory)
     round = factory.SubFactory(GrantRoundFactory)
     field = factory.SubFactory(FieldFactory)
-    title = factory.Sequence(lambda n: f"골목 화단 가꾸기 {n}")
+    title = factory.Sequence(lambda n: f"골목 화단 가꾸기 {n:04d}")
     summary = "주민이 함께 골목 화단을 가꿉니다."
     plan = "4월부터 10월까지 매달 둘째 토요일에 모입니다."
     requested_amount = 3_000_000

@@ -5,33 +5,14 @@ import datetime
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from networks.models import Decision, Forum, ForumRegistration, Network
 from networks.tests.factories import coordinator_of
-from tests.factories import PASSWORD, DongFactory, ForumFactory
-
-
-@pytest.fixture(scope="session", autouse=True)
-def media_url_for_live_server():
-    """The live server wraps the site in Django's media-files handler, which crashes on
-    ``MEDIA_URL = None`` (urlparse(None) gives bytes). Give it a path nothing links to;
-    uploads are still served only through permission-checked views. Autouse and session
-    scoped so it is in place before ``live_server`` starts."""
-    with override_settings(MEDIA_URL="/__media-not-served__/"):
-        yield
-
-
-def login(page, live_server, email):
-    """Like ``tests.browser.login``, but clicks the form's own button: on a phone the first
-    submit button in the page is the (collapsed, invisible) language switcher in the nav."""
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-
+from tests.browser import login
+from tests.factories import DongFactory, ForumFactory
 
 NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
@@ -66,21 +47,23 @@ def test_resident_registers_and_the_coordinators_decision_is_public(
     assert_fits_phone(phone_page)
     screenshot(phone_page, "01-network-list")
     phone_page.get_by_role("link", name=network.name).first.click()
+    phone_page.wait_for_url(f"**{reverse('networks:detail', args=[network.pk])}")
     assert_fits_phone(phone_page)
     screenshot(phone_page, "02-network-page")
     phone_page.get_by_role("link", name=forum.title).first.click()
+    phone_page.wait_for_url(f"**{reverse('networks:forum', args=[forum.pk])}")
     phone_page.select_option("select[name=group]", str(group.pk))
     assert_fits_phone(phone_page)
     screenshot(phone_page, "03-forum-before-registering")
     phone_page.get_by_test_id("register").click()
-    phone_page.get_by_test_id("registered").wait_for()
+    expect(phone_page.get_by_test_id("registered")).to_be_visible()
     assert_fits_phone(phone_page)
     screenshot(phone_page, "04-registered")
     registration = ForumRegistration.objects.get(forum=forum, user=resident, cancelled_at__isnull=True)
     assert registration.group == group
 
     phone_page.goto(f"{live_server.url}/networks/my/registrations/")
-    assert phone_page.get_by_test_id("my-registration").count() == 1
+    expect(phone_page.get_by_test_id("my-registration")).to_have_count(1)
     screenshot(phone_page, "05-my-registrations")
 
     # Time passes: the forum has taken place.
@@ -93,20 +76,23 @@ def test_resident_registers_and_the_coordinators_decision_is_public(
     login(coordinator_page, live_server, coordinator.email)
     coordinator_page.goto(f"{live_server.url}/networks/{network.pk}/forums/new/")
     coordinator_page.get_by_test_id("save-forum").click()
-    coordinator_page.locator("#error-summary").wait_for()
+    expect(coordinator_page.locator("#error-summary")).to_be_visible()
     assert_fits_phone(coordinator_page)
     screenshot(coordinator_page, "06a-schedule-form-errors")
     coordinator_page.goto(f"{live_server.url}/networks/forums/{forum.pk}/")
     coordinator_page.get_by_test_id("record-outcome").click()
+    coordinator_page.wait_for_url(f"**{reverse('networks:forum_record', args=[forum.pk])}")
     coordinator_page.check(f"input[name=attended][value='{registration.pk}']")
     coordinator_page.fill("input[name=walk_in_count]", "5")
     coordinator_page.fill("textarea[name=minutes]", "가로등이 필요한 골목 세 곳을 정했습니다.")
     coordinator_page.get_by_test_id("save-outcome").click()
+    # The save comes back to this same page: wait for its answer before typing into the next form.
+    expect(coordinator_page.locator("main .alert-success")).to_be_visible()
     coordinator_page.fill("textarea[name=text]", "구청에 골목 가로등 설치를 함께 요청한다")
     coordinator_page.fill("input[name=owner]", "햇살마을공동체 총무")
     coordinator_page.fill("input[name=due_date]", "2030-01-31")
     coordinator_page.get_by_test_id("add-decision").click()
-    coordinator_page.get_by_test_id("decision").first.wait_for()
+    expect(coordinator_page.get_by_test_id("decision")).to_have_count(1)
     assert_fits_phone(coordinator_page)
     screenshot(coordinator_page, "06b-coordinator-recorded")
     coordinator_page.context.close()
@@ -121,11 +107,12 @@ def test_resident_registers_and_the_coordinators_decision_is_public(
         viewport={"width": 375, "height": 812}, locale="ko-KR", timezone_id="Asia/Seoul"
     ).new_page()
     public_page.goto(f"{live_server.url}/networks/{network.pk}/")
-    assert public_page.get_by_text("구청에 골목 가로등 설치를 함께 요청한다").first.is_visible()
+    expect(public_page.get_by_text("구청에 골목 가로등 설치를 함께 요청한다").first).to_be_visible()
     assert_fits_phone(public_page)
     screenshot(public_page, "07-public-network-page")
     public_page.get_by_role("link", name=forum.title).first.click()
-    assert "가로등이 필요한 골목 세 곳" in public_page.get_by_test_id("minutes").inner_text()
+    public_page.wait_for_url(f"**{reverse('networks:forum', args=[forum.pk])}")
+    expect(public_page.get_by_test_id("minutes")).to_contain_text("가로등이 필요한 골목 세 곳")
     assert_fits_phone(public_page)
     screenshot(public_page, "08-public-forum-page")
     public_page.context.close()
@@ -143,7 +130,7 @@ def test_staff_sees_network_health_with_an_attendance_chart(live_server, phone_p
 
     login(phone_page, live_server, staff.email)
     phone_page.goto(f"{live_server.url}/networks/health/")
-    assert phone_page.locator("svg[role=img]").count() == 3
-    assert phone_page.get_by_test_id("health-row").count() == 2
+    expect(phone_page.locator("svg[role=img]")).to_have_count(3)
+    expect(phone_page.get_by_test_id("health-row")).to_have_count(2)
     assert_fits_phone(phone_page)
     screenshot(phone_page, "01-health-phone")

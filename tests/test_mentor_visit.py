@@ -4,6 +4,7 @@ never the mentor's private notes."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from grants.models import Application
 from mentors.models import CoachingVisit, FollowUp
@@ -39,7 +40,7 @@ def test_mentor_logs_a_visit_on_a_phone_and_the_resident_sees_it_without_private
     login(page, live_server, mentor.email)
     page.goto(live_server.url + reverse("mentors:home"))
     row = page.locator(f'[data-testid="group-row"][data-group-id="{group.pk}"]')
-    assert row.is_visible()
+    expect(row).to_be_visible()
     assert_no_horizontal_scroll(page)
     assert_no_serious_accessibility_violations(page)
     screenshot(page, "01-mentor-home")
@@ -51,6 +52,7 @@ def test_mentor_logs_a_visit_on_a_phone_and_the_resident_sees_it_without_private
 
     page.get_by_test_id("log-visit").click()
     page.wait_for_url(f"**{reverse('mentors:visit_create', args=[group.pk])}")
+    expect(page.locator("#id_topics")).to_be_visible()
     # The common case: date, kind and duration are already filled in.
     assert_no_serious_accessibility_violations(page)
     page.fill("#id_attendees", "7")
@@ -64,11 +66,11 @@ def test_mentor_logs_a_visit_on_a_phone_and_the_resident_sees_it_without_private
     page.get_by_test_id("save-visit").click()
 
     page.wait_for_url(f"**{reverse('mentors:group', args=[group.pk])}")
+    expect(page.get_by_test_id("visit")).to_have_count(1)
+    expect(page.get_by_test_id("follow-ups")).to_contain_text("영수증 모아서 사진 찍기")
+    expect(page.get_by_test_id("visit")).to_contain_text(PRIVATE_NOTE)  # the mentor sees their own notes
     visit = CoachingVisit.objects.get()
     assert FollowUp.objects.get(visit=visit).owner == "총무"
-    assert page.get_by_test_id("visit").count() == 1
-    assert "영수증 모아서 사진 찍기" in page.get_by_test_id("follow-ups").inner_text()
-    assert PRIVATE_NOTE in page.get_by_test_id("visit").inner_text()  # the mentor sees their own notes
     assert_no_serious_accessibility_violations(page)
     screenshot(page, "04-group-page-with-visit")
 
@@ -76,10 +78,10 @@ def test_mentor_logs_a_visit_on_a_phone_and_the_resident_sees_it_without_private
     login(page, live_server, resident.email)
     page.goto(live_server.url + reverse("mentors:group_visits_for_resident", args=[group.pk]))
     summary = page.get_by_test_id("resident-visit")
-    assert summary.count() == 1
-    assert "영수증 모아서 사진 찍기" in summary.inner_text()
-    assert "정산 서류 정리" in summary.inner_text()
-    assert PRIVATE_NOTE not in page.content()
+    expect(summary).to_have_count(1)
+    expect(summary).to_contain_text("영수증 모아서 사진 찍기")
+    expect(summary).to_contain_text("정산 서류 정리")
+    assert PRIVATE_NOTE not in page.content()  # read once the page above is there
     assert_no_horizontal_scroll(page)
     assert_no_serious_accessibility_violations(page)
     screenshot(page, "05-resident-visit-summary")

@@ -169,7 +169,7 @@ def test_a_wrong_file_is_refused_in_place_with_the_error_summary(live_server, ph
     expect(page.get_by_test_id("error-summary")).to_be_visible()
     expect(page.get_by_test_id("error-summary")).to_be_focused()
     expect(page.locator("#id_file")).to_have_class(re.compile("is-invalid"))
-    assert page.url.endswith("/documents/")
+    expect(page).to_have_url(re.compile(r"/documents/$"))
     assert_no_serious_axe_violations(page)
     screenshot(page, "01-wrong-file")
     assert application.attachments.count() == 0
@@ -179,9 +179,9 @@ def test_the_login_form_works_with_the_keyboard_alone(live_server, desktop_page,
     page = desktop_page
     page.goto(live_server.url + "/")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.className") == "skip-link"
+    expect(page.locator(".skip-link")).to_be_focused()
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
+    expect(page.locator("#main")).to_be_focused()
     page.goto(live_server.url + "/accounts/login/")
     # The email field has the focus already (autofocus): type, Tab, type, Enter.
     expect(page.locator("input[name=username]")).to_be_focused()

@@ -4,11 +4,12 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from grants import workflow
+from grants import services, workflow
 from grants.models import Application, GrantRound
-from tests.browser import login
-from tests.factories import PASSWORD, ApplicationFactory, FieldEnvelopeFactory, FieldFactory, GrantRoundFactory
+from tests.browser import admin_login, login
+from tests.factories import ApplicationFactory, FieldEnvelopeFactory, FieldFactory, GrantRoundFactory
 
 
 @pytest.mark.browser
@@ -31,47 +32,40 @@ def test_staff_approve_an_application_and_the_resident_sees_it(live_server, desk
     )
     ApplicationFactory(round=round_, field=care, status=workflow.IN_REVIEW, submitted_at=timezone.now())
 
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("input[name=username]", staff.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_load_state()
-    assert page.locator('[data-testid="budget-panel"]').first.is_visible()
+    admin_login(page, live_server, staff.email)
+    expect(page.locator('[data-testid="budget-panel"]').first).to_be_visible()
     screenshot(page, "01-admin-index-budget")
 
     page.goto(f"{live_server.url}/admin/grants/application/")
     page.locator("#changelist-filter a", has_text="기후환경").click()
-    page.wait_for_load_state()
-    assert "field__id__exact" in page.url
-    rows = page.locator("#result_list tbody tr")
-    assert rows.count() == 1
+    page.wait_for_url(re.compile(r"field__id__exact="))
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
     screenshot(page, "02-changelist-filtered-to-one-field")
 
     page.locator("#result_list a", has_text=application.title).click()
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(rf"/admin/grants/application/{application.pk}/change/"))  # ?_changelist_filters=…
     panel = page.locator('[data-testid="decision-panel"]')
-    assert panel.get_attribute("data-status") == workflow.IN_REVIEW
+    expect(panel).to_have_attribute("data-status", workflow.IN_REVIEW)
     page.fill("#approve-amount", "4500000")
     screenshot(page, "03-change-page-before-approval")
     page.locator('[data-testid="decide-approve"] button[type=submit]').click()
-    page.wait_for_load_state()
-    assert page.locator('[data-testid="decision-panel"]').get_attribute("data-status") == workflow.APPROVED
+    expect(panel).to_have_attribute("data-status", workflow.APPROVED)
     screenshot(page, "04-approved")
 
     application.refresh_from_db()
     assert (application.status, application.awarded_amount) == (workflow.APPROVED, 4_500_000)
     assert GrantRound.objects.get(pk=round_.pk).awarded_total == 4_500_000
+    # Residents see a decision once the round's results are published.
+    services.round_publish_results(round_=round_, by=staff)
 
     page.context.clear_cookies()
     login(page, live_server, resident.email)
     page.goto(f"{live_server.url}/my/applications/")
-    page.wait_for_load_state()
-    body = page.locator("body").inner_text()
-    assert application.title in body
-    marked = page.locator(f'[data-status="{workflow.APPROVED}"]')
-    if marked.count() == 0:  # the resident page may not mark statuses (yet): look for the label
-        label = str(workflow.PHASES[workflow.APPROVED].resident_label)
-        assert label in body or re.search(r"선정", body), body
+    card = page.get_by_test_id(f"application-{application.pk}")
+    expect(card).to_contain_text(application.title)
+    status = card.get_by_test_id("status")
+    expect(status).to_have_attribute("data-status", workflow.APPROVED)
+    expect(status).to_have_text(str(workflow.PHASES[workflow.APPROVED].resident_label))
     screenshot(page, "05-resident-sees-approval")
     assert Application.objects.filter(status=workflow.APPROVED).count() == 1
 
@@ -92,26 +86,23 @@ def test_staff_bulk_approve_from_the_list_and_see_the_budget_and_ranking(live_se
     for application, value in zip(applications, [6, 9, 3]):
         services.review_score(application=application, reviewer=staff, values={criterion.pk: value})
 
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/grants/application/")
-    page.fill("input[name=username]", staff.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_load_state()
+    admin_login(page, live_server, staff.email, next_path="/admin/grants/application/")
     page.click("#action-toggle")
     page.select_option("select[name=action]", "approve_selected")
     page.click("button[name=index]")
-    page.wait_for_load_state()
+    approve = page.locator("form button.default")
+    expect(approve).to_be_visible()
     screenshot(page, "01-bulk-approve-amounts")
-    page.locator("form button.default").click()
-    page.wait_for_load_state()
+    approve.click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    expect(page.locator(".messagelist .error")).to_have_count(1)  # the third is over the envelope
     screenshot(page, "02-bulk-approve-report")
-    assert page.locator(".messagelist .error").count() == 1  # the third is over the envelope
     assert Application.objects.filter(status=workflow.APPROVED).count() == 2
 
     page.goto(f"{live_server.url}/admin/grants/application/ranking/?round={round_.pk}")
     screenshot(page, "03-ranking")
     page.goto(f"{live_server.url}/admin/grants/grantround/{round_.pk}/change/")
-    assert page.locator('[data-testid="budget-funded"]').inner_text().startswith("2 / 3")
+    expect(page.locator('[data-testid="budget-funded"]')).to_have_text(re.compile(r"^\s*2 / 3"))
     screenshot(page, "04-round-budget")
 
 
@@ -120,7 +111,7 @@ def test_staff_bulk_approve_from_the_list_and_see_the_budget_and_ranking(live_se
 def test_a_reviewer_scores_an_application_but_sees_no_decision_buttons(live_server, desktop_page, screenshot):
     from grants.models import Review
     from grants.tests.factories import CriterionFactory
-    from grants.tests.helpers import reviewer_group
+    from grants.tests.helpers import assign_reviewer, reviewer_group
     from tests.factories import UserFactory
 
     page = desktop_page
@@ -131,20 +122,20 @@ def test_a_reviewer_scores_an_application_but_sees_no_decision_buttons(live_serv
     )
     public = CriterionFactory(round=application.round, name="공공성", weight=3, description="마을 전체에 도움이 되는가")
     feasible = CriterionFactory(round=application.round, name="실현가능성", weight=1, max_score=5)
+    assign_reviewer(reviewer, application)
 
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/grants/application/{application.pk}/change/")
-    page.fill("input[name=username]", reviewer.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_load_state()
-    assert page.locator('[data-testid="decide-approve"]').count() == 0
-    page.click('[data-testid="score-link"]')
-    page.wait_for_load_state()
+    change_path = f"/admin/grants/application/{application.pk}/change/"
+    admin_login(page, live_server, reviewer.email, next_path=change_path)
+    expect(page.get_by_test_id("score-link")).to_be_visible()  # the page is there, and then:
+    expect(page.get_by_test_id("decide-approve")).to_have_count(0)
+    page.get_by_test_id("score-link").click()
+    page.wait_for_url(f"**/admin/grants/application/{application.pk}/score/")
     page.get_by_label(re.compile("공공성")).fill("8")
     page.get_by_label(re.compile("실현가능성")).fill("5")
     screenshot(page, "01-score-form")
     page.click("input[name=save_scores]")
-    page.wait_for_load_state()
+    page.wait_for_url(f"{live_server.url}{change_path}")
+    expect(page.locator(".messagelist .success")).to_be_visible()
     screenshot(page, "02-scored")
 
     review = Review.objects.get(application=application, reviewer=reviewer)
@@ -162,18 +153,16 @@ def test_staff_override_a_failing_eligibility_check_with_a_reason(live_server, d
         title="작은 모임 사업", status=workflow.SCREENING, submitted_at=timezone.now(), group__member_count=4
     )
 
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/grants/application/{application.pk}/change/")
-    page.fill("input[name=username]", staff.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_load_state()
-    assert page.locator('[data-testid="check-group_size"] .check-fail').count() == 2
+    admin_login(page, live_server, staff.email, next_path=f"/admin/grants/application/{application.pk}/change/")
+    check = page.get_by_test_id("check-group_size")
+    expect(check.locator(".check-fail")).to_have_count(2)
     screenshot(page, "01-checklist")
     page.select_option("#override-criterion", "group_size")
     page.select_option("#override-passed", "1")
     page.fill("#override-reason", "추가 회원 명부 제출(6명)")
     page.get_by_role("button", name=re.compile("override|판정 변경", re.I)).click()
-    page.wait_for_load_state()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    expect(check).to_contain_text("추가 회원 명부 제출(6명)")
     screenshot(page, "02-overridden")
 
     override = EligibilityOverride.objects.get(application=application)

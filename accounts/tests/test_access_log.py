@@ -1,9 +1,12 @@
 """The portal's one access log (accounts.AccessLog) and the move of the old grants log into it."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone, translation
 
 from accounts.models import AccessLog
 from accounts.services import access_record, access_record_many
@@ -19,7 +22,10 @@ def test_a_read_is_recorded_with_its_subject_and_the_person_it_is_about(staff, r
     row.refresh_from_db()
     assert (row.user, row.person, row.subject, row.subject_label) == (staff, resident, group, group.name)
     assert len(row.detail) == 500
-    assert row.get_action_display() == "Viewed"
+    with translation.override("en"):
+        assert row.get_action_display() == "Viewed"
+    with translation.override("ko"):
+        assert row.get_action_display() == "열람"
 
 
 @pytest.mark.django_db
@@ -75,7 +81,21 @@ def test_the_old_grants_log_is_copied_into_the_one_log():
     try:
         old_apps = executor.loader.project_state(before).apps
         OldLog = old_apps.get_model("grants", "AccessLog")
-        application = ApplicationFactory(title="골목 화단")
+        # Rows written through the old state's model: later migrations add columns (issue 11a's
+        # submission snapshot) that the current model, and so a factory, would insert into.
+        group = CommunityGroupFactory()
+        now = timezone.now()
+        round_ = old_apps.get_model("grants", "GrantRound").objects.create(
+            district_id=group.dong.district_id,
+            year=2026,
+            title="2026",
+            opens_at=now,
+            closes_at=now + datetime.timedelta(days=30),
+            budget=1,
+        )
+        application = old_apps.get_model("grants", "Application").objects.create(
+            group_id=group.pk, round_id=round_.pk, title="골목 화단"
+        )
         reader = UserFactory(is_staff=True)
         OldLog.objects.create(user_id=reader.pk, application_id=application.pk, action="download", detail="a.pdf")
         OldLog.objects.create(user_id=reader.pk, application_id=None, action="export", detail="12 applications")
@@ -98,7 +118,7 @@ def test_the_old_grants_log_is_copied_into_the_one_log():
             "application",
             application.pk,
             "골목 화단",
-            application.group.representative_id,
+            group.representative_id,
             "a.pdf",
         ),
         (reader.pk, "export", None, None, "", None, "12 applications"),

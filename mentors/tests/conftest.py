@@ -51,9 +51,3 @@ def session(assignment):
     session = EducationSessionFactory(mentor=assignment.mentor)
     SessionInvitationFactory(session=session, group=assignment.group)
     return session
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_access_log'),
+        ('accounts', '0006_trigram_search'),
     ]
 
     operations = [

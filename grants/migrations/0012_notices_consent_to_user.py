@@ -13,8 +13,8 @@ def carry_over(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("grants", "0005_access_log_moved_to_accounts"),
-        ("accounts", "0005_privacy_policy_retention_requests_consent"),
+        ("grants", "0011_trigram_search"),
+        ("accounts", "0007_privacy_policy_retention_requests_consent"),
     ]
 
     operations = [migrations.RunPython(carry_over, migrations.RunPython.noop)]

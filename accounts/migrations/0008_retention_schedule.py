@@ -32,7 +32,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0005_privacy_policy_retention_requests_consent"),
+        ("accounts", "0007_privacy_policy_retention_requests_consent"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
