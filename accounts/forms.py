@@ -12,7 +12,7 @@ from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import User, normalise_email
+from accounts.models import PrivacyRequest, User, normalise_email
 
 PHONE_PATTERN = re.compile(r"^[0-9+][0-9\- ]{7,18}[0-9]$")
 
@@ -209,3 +209,34 @@ class OutboxPasswordResetForm(PasswordResetForm):
             body_text=loader.render_to_string(email_template_name, context),
             dedup_key=f"password-reset:{uuid.uuid4().hex}",
         )
+
+
+class PrivacyRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What do you ask?"),
+        choices=PrivacyRequest.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what you ask for.")},
+    )
+    message = forms.CharField(
+        label=_("Details"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For a correction, say what is wrong and what is right. For the rest, a reason helps but is not needed."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == PrivacyRequest.Kind.CORRECTION and not cleaned.get("message", "").strip():
+            self.add_error("message", ValidationError(_("Say what should be corrected."), code="required"))
+        return cleaned
+
+
+class NoticesConsentForm(forms.Form):
+    notices_consent = forms.BooleanField(
+        label=_("Send me programme news by email and text (sessions, forums, next year's call, optional reminders)"),
+        required=False,
+    )

@@ -9,10 +9,11 @@ class GrantsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from grants import receivers, reminders, roles, signals
+        from grants import personal_data, receivers, reminders, roles, signals
 
         reminders.register_all()
         _watch_public_models()
+        personal_data.register()
         signals.decision_released.connect(
             receivers.publish_funded_group_description, dispatch_uid="grants_publish_funded_group_description"
         )

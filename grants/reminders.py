@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from accounts.consents import optional_messages_q
 from grants import workflow
 from grants.models import Application, Attachment, GrantRound, StatusChange
 from notifications.reminders import ReminderDue, ReminderKind, is_digest_hour, local, register
@@ -56,7 +57,9 @@ def collect_missing_documents(now):
     """
     applications = (
         Application.objects.filter(
-            status__in=[workflow.SUBMITTED, workflow.SCREENING], submitted_at__lte=now - DOCUMENTS_GRACE
+            optional_messages_q("group__representative__"),
+            status__in=[workflow.SUBMITTED, workflow.SCREENING],
+            submitted_at__lte=now - DOCUMENTS_GRACE,
         )
         .missing_documents()
         .select_related("group__representative", "round")

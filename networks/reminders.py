@@ -5,6 +5,7 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.consents import optional_messages_q
 from networks.models import ForumRegistration
 from notifications.reminders import ReminderDue, ReminderKind, is_digest_hour, local, register
 
@@ -17,7 +18,10 @@ def collect_forum_tomorrow(now):
     tomorrow, day_after = today + datetime.timedelta(days=1), today + datetime.timedelta(days=2)
     registrations = (
         ForumRegistration.objects.filter(
-            cancelled_at__isnull=True, forum__starts_at__gte=tomorrow, forum__starts_at__lt=day_after
+            optional_messages_q("user__"),
+            cancelled_at__isnull=True,
+            forum__starts_at__gte=tomorrow,
+            forum__starts_at__lt=day_after,
         )
         .select_related("user", "forum__network")
         .order_by("forum_id", "pk")

@@ -10,9 +10,11 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from notifications import personal_data
         from notifications.schedule import ensure_sweep_schedule
 
         checks.register(check_sending_timeout)
+        personal_data.register()
         post_migrate.connect(ensure_sweep_schedule, sender=self, dispatch_uid="notifications_sweep_schedule")
 
 
