@@ -40,6 +40,7 @@ from networks.models import (
     NetworkMembership,
     Region,
 )
+from projects import demo as project_demo
 
 DISTRICT_CODE = "gwangju-seogu"
 DONGS = [
@@ -172,6 +173,8 @@ def seed(*, groups: int = DEFAULT_GROUPS, seed: int = 2025, password: str) -> Su
     _forums(networks, mentors, seed, summary)
     _sync_round_totals(round_2025)
     _sync_round_totals(round_2026)
+    # 2025's projects at every stage, through the projects services (after the totals agree).
+    summary.add("projects", project_demo.seed(round_=round_2025, staff=staff, seed=seed))
     return summary
 
 
