@@ -42,6 +42,7 @@ from networks.models import (
     Region,
 )
 from portal import public_cache
+from projects import demo as project_demo
 
 DISTRICT_CODE = "gwangju-seogu"
 DONGS = [
@@ -175,6 +176,8 @@ def seed(*, groups: int = DEFAULT_GROUPS, seed: int = 2025, password: str) -> Su
     _forums(networks, mentors, seed, summary)
     _sync_round_totals(round_2025)
     _sync_round_totals(round_2026)
+    # 2025's projects at every stage, through the projects services (after the totals agree).
+    summary.add("projects", project_demo.seed(round_=round_2025, staff=staff, seed=seed))
     public_cache.bump_all()  # bulk writes send no signals either
     return summary
 
