@@ -1,37 +1,31 @@
-"""Emails to residents about their application, written to the outbox."""
+"""Notices to residents about their application, written to the outbox: email, and 알림톡 or
+a text message when the resident reads those (``notifications.policy.channels_for``)."""
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from notifications.services import queue_email
+from notifications.services import queue_notice
 
 
 def status_changed(*, application, change) -> None:
     """Tell the group's representative that the application moved (receipt on submission)."""
     user = application.group.representative
+    kind = "receipt" if change.to_status == "submitted" else "decision"
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {
-            "application": application,
-            "change": change,
-            "user": user,
-            "portal_url": settings.PORTAL_BASE_URL,
-            "support": settings.SUPPORT_CONTACT,
-        }
-        kind = "receipt" if change.to_status == "submitted" else "decision"
-        subject = (
-            _("We received your application: %(title)s")
-            if kind == "receipt"
-            else _("Your application has a new status: %(title)s")
-        ) % {"title": application.title}
-        queue_email(
-            recipient=user.email,
-            user=user,
-            kind=f"application_{kind}",
-            subject=subject,
-            body_text=render_to_string("grants/email/status_changed.txt", context),
-            body_html=render_to_string("grants/email/status_changed.html", context),
-            dedup_key=f"status:{change.pk}",
-            related=application,
-        )
+        status = str(change.resident_label)
+    queue_notice(
+        user=user,
+        kind=f"application_{kind}",
+        dedup_key=f"status:{change.pk}",
+        subject=_("We received your application: %(title)s")
+        if kind == "receipt"
+        else _("Your application has a new status: %(title)s"),
+        subject_params={"title": application.title},
+        template="grants/email/status_changed",
+        context={"application": application, "change": change},
+        text_variables={"status": status},
+        link=reverse("grants:application_detail", args=[application.pk]),
+        related=application,
+    )
