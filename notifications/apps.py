@@ -8,7 +8,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Outbox")
 
     def ready(self):
+        from notifications import reminders
+
         checks.register(check_sending_timeout)
+        reminders.register(reminders.CHANNEL_TEST)
 
 
 def check_sending_timeout(app_configs=None, **kwargs):
