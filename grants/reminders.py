@@ -223,6 +223,7 @@ STAFF_REVIEW_DIGEST = ReminderKind(
     label=_("Daily digest of applications waiting for review"),
     essential=False,
     collect=collect_staff_review_digest,
+    audience="staff",
 )
 
 

@@ -64,6 +64,7 @@ MENTOR_DIGEST = ReminderKind(
     label=_("Weekly digest for mentors"),
     essential=False,
     collect=collect_mentor_digest,
+    audience="mentors",
 )
 
 

@@ -68,6 +68,8 @@ class ReminderKind:
     collect: Callable[[datetime.datetime], Iterable[ReminderDue]] | None = None
     channels: tuple[str, ...] = EMAIL_ONLY
     text: Any = None
+    # Who receives it, for the preferences page: "everyone", "staff" or "mentors".
+    audience: str = "everyone"
 
     def __post_init__(self):
         unknown = set(self.channels) - set(EMAIL_AND_TEXT)
@@ -75,6 +77,14 @@ class ReminderKind:
             raise ValueError(f"Reminder kind {self.name!r}: unknown channels {sorted(unknown)}")
         if set(self.channels) & {"alimtalk", "sms"} and self.text is None:
             raise ValueError(f"Reminder kind {self.name!r} lists a phone channel but has no text template")
+
+    def concerns(self, user) -> bool:
+        """Whether ``user`` is in this kind's audience (the preferences page lists only those)."""
+        if self.audience == "staff":
+            return user.is_staff
+        if self.audience == "mentors":
+            return bool(getattr(user, "is_mentor", False))
+        return True
 
     @property
     def texts(self) -> bool:

@@ -47,8 +47,9 @@ def unsubscribe(request, token):
     return render(request, "notifications/unsubscribe_confirm.html", {"kind": kind, "token": token})
 
 
-def _optional_kinds():
-    return sorted((kind for kind in registry.values() if not kind.essential), key=lambda kind: kind.name)
+def _optional_kinds(user):
+    kinds = (kind for kind in registry.values() if not kind.essential and kind.concerns(user))
+    return sorted(kinds, key=lambda kind: kind.name)
 
 
 @login_required
@@ -56,7 +57,7 @@ def _optional_kinds():
 def preferences(request):
     """How the signed-in person is reached: their channel and the optional reminders. Their own only."""
     user = request.user
-    kinds = _optional_kinds()
+    kinds = _optional_kinds(user)
     switched_off = set(EmailPreference.objects.filter(user=user, enabled=False).values_list("kind", flat=True))
     initial = {"preferred": policy.preferred_channel(user)}
     initial.update({f"kind_{kind.name}": kind.name not in switched_off for kind in kinds})

@@ -15,7 +15,7 @@ URL = reverse("notifications:preferences")
 
 
 def optional_kind():
-    return sorted(name for name, kind in registry.items() if not kind.essential)[0]
+    return sorted(name for name, kind in registry.items() if not kind.essential and kind.audience == "everyone")[0]
 
 
 def test_the_page_shows_kakaotalk_as_the_default_for_a_resident_with_a_mobile_number(client, resident):
@@ -39,6 +39,15 @@ def test_choosing_text_messages_and_switching_an_optional_reminder_off_is_saved(
     assert ChannelPreference.objects.get(user=resident).preferred == "sms"
     assert EmailPreference.objects.get(user=resident, kind=optional_kind()).enabled is False
     assert client.get(URL).context["form"].initial["preferred"] == "sms"
+
+
+def test_a_resident_is_not_offered_the_staff_and_mentor_digests(client, resident, staff):
+    client.force_login(resident)
+    fields = set(client.get(URL).context["form"].fields)
+    assert "kind_forum_tomorrow" in fields
+    assert not {"kind_staff_review_digest", "kind_mentor_weekly_digest"} & fields
+    client.force_login(staff)
+    assert "kind_staff_review_digest" in client.get(URL).context["form"].fields
 
 
 def test_a_forged_channel_is_refused_and_nothing_changes(client, resident):
