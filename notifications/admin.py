@@ -2,13 +2,16 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import AccessLoggedAdminMixin
 from notifications.models import ChannelPreference, EmailPreference, Message
 from notifications.services import resend_failed
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
     """The outbox: every email, 알림톡 and text, what the provider said and which SMS replaced which 알림톡."""
+
+    access_person_attr = "user_id"
 
     list_display = [
         "created_at",

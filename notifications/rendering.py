@@ -9,6 +9,7 @@ from django.utils import translation
 from notifications import texts
 from notifications.reminders import is_essential, registry
 from portal.phones import normalise_mobile
+from portal.text import one_line
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -57,8 +58,7 @@ def render_email(
         subject_text = str(subject) % subject_params if subject_params else str(subject)
         text = render_to_string(f"{template}.txt", full_context)
         html = render_to_string(f"{template}.html", full_context)
-    # Header injection is impossible through Django's mail classes, but keep subjects one line.
-    return " ".join(subject_text.split())[:255], text, html
+    return one_line(subject_text, max_length=255), text, html
 
 
 def text_dedup_key(dedup_key: str) -> str:

@@ -34,6 +34,7 @@ from notifications.models import Message
 from notifications.providers import ProviderError, get_provider
 from notifications.reminders import is_essential
 from notifications.rendering import unsubscribe_url
+from portal.text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +78,9 @@ def build_message(email: Message, connection=None) -> EmailMultiAlternatives:
     headers = {DEDUP_HEADER: email.dedup_key, "X-Maeul-Kind": email.kind}
     if email.user_id and not is_essential(email.kind):
         headers["List-Unsubscribe"] = f"<{unsubscribe_url(user_id=email.user_id, kind=email.kind)}>"
+    # one_line again: rows queued before subjects were cleaned on the way in must still send.
     message = EmailMultiAlternatives(
-        email.subject, email.body_text, to=[email.recipient], headers=headers, connection=connection
+        one_line(email.subject), email.body_text, to=[one_line(email.recipient)], headers=headers, connection=connection
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

@@ -13,6 +13,7 @@ from notifications import conf, policy
 from notifications.models import ChannelPreference, EmailPreference, Message
 from notifications.reminders import is_essential, registry
 from notifications.rendering import render_email, text_row_fields
+from portal.text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -30,12 +31,13 @@ def queue_email(
 ) -> Message | None:
     """Create an outbox row (once per ``dedup_key``) and send it after commit.
 
-    Returns the new row, or ``None`` when an email with this key already exists.
+    Returns the new row, or ``None`` when an email with this key already exists. The subject
+    and recipient are made one line here (``portal.text.one_line``), whoever wrote them.
     """
     fields = dict(
-        recipient=recipient,
+        recipient=one_line(recipient, max_length=254),
         kind=kind,
-        subject=subject,
+        subject=one_line(subject, max_length=255),
         body_text=body_text,
         body_html=body_html,
         user=user,

@@ -206,6 +206,9 @@ def test_staff_see_and_filter_the_outbox_with_a_constant_number_of_queries(
 ):
     client.force_login(staff)
     url = reverse("admin:notifications_message_changelist")
+    # The access log looks the listed rows' content type up once per process, then caches it.
+    Email.objects.create(recipient="warm@example.com", kind="k", subject="s", body_text="t", dedup_key="warm")
+    client.get(url)
     queries = []
     for count in (3, 30):
         Email.objects.all().delete()
