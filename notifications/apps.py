@@ -10,10 +10,11 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from notifications import personal_data
+        from notifications import personal_data, reminders
         from notifications.schedule import ensure_sweep_schedule
 
         checks.register(check_sending_timeout)
+        reminders.register(reminders.CHANNEL_TEST)
         personal_data.register()
         post_migrate.connect(ensure_sweep_schedule, sender=self, dispatch_uid="notifications_sweep_schedule")
 
