@@ -345,7 +345,14 @@ class ApplicationAdmin(admin.ModelAdmin):
         ReviewInline,
     ]
     extra_panels = []
-    actions = ["assign_reviewer_selected", "approve_selected", "reject_selected", "request_changes_selected"]
+    actions = [
+        "start_screening_selected",
+        "send_to_review_selected",
+        "request_changes_selected",
+        "assign_reviewer_selected",
+        "approve_selected",
+        "reject_selected",
+    ]
     # What a reviewer (``roles.reviewer_scope``) is shown: what the committee consent covers.
     reviewer_hidden_columns = ["awarded_display", "average_score_display", "mentor_display"]
     reviewer_hidden_fields = ["representative"]
@@ -565,6 +572,37 @@ class ApplicationAdmin(admin.ModelAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/grants/application/bulk_decision.html", context)
+
+    def _bulk_move(self, request, queryset, call, success_message):
+        results = []
+        for application in queryset.order_by("-submitted_at", "-id"):
+            try:
+                call(application)
+            except ValidationError as error:
+                results.append((application, " ".join(error.messages)))
+            else:
+                results.append((application, None))
+        self._report(request, results, success_message)
+
+    @admin.action(description=_("Start screening the selected applications"), permissions=["decide"])
+    def start_screening_selected(self, request, queryset):
+        self._bulk_move(
+            request,
+            queryset,
+            lambda a: services.staff_transition(application=a, to_status=workflow.SCREENING, by=request.user),
+            lambda n: ngettext(
+                "%(count)d application is now in screening.", "%(count)d applications are now in screening.", n
+            ),
+        )
+
+    @admin.action(description=_("Send the selected applications to review"), permissions=["decide"])
+    def send_to_review_selected(self, request, queryset):
+        self._bulk_move(
+            request,
+            queryset,
+            lambda a: services.screening_pass(application=a, by=request.user),
+            lambda n: ngettext("%(count)d application sent to review.", "%(count)d applications sent to review.", n),
+        )
 
     @admin.action(description=_("Assign a reviewer to selected applications…"), permissions=["decide"])
     def assign_reviewer_selected(self, request, queryset):
