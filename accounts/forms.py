@@ -1,9 +1,12 @@
 import re
 import uuid
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
@@ -52,9 +55,16 @@ class SignUpForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
     def clean_email(self):
         email = normalise_email(self.cleaned_data["email"])
         if User.objects.filter(email=email).exists():
+            # Saying so is a known trade-off (docs/security.md); probing it is rate-limited per IP.
+            if not services.allow_signup_with_taken_address(email=email, ip_address=client_ip(self.request)):
+                raise ValidationError(TOO_MANY_REQUESTS, code="too_many_requests")
             raise ValidationError(
                 _("An account with this email address already exists. Log in, or reset your password."),
                 code="duplicate_email",
@@ -78,7 +88,45 @@ class SignUpForm(forms.Form):
         return cleaned
 
 
-class LockoutAuthenticationForm(AuthenticationForm):
+TOO_MANY_REQUESTS = _("Too many requests from here or for this address. Please try again in an hour.")
+
+LOCKED_OUT_MESSAGE = _(
+    "Logging in failed 5 times, so it is locked for 15 minutes to protect your account. "
+    "Please try again later, or reset your password by email."
+)
+
+
+class LockoutMixin:
+    """Every login form of the portal (the public one and the admin's) goes through
+    ``accounts.services.attempt_login``: a locked account is refused before its password is
+    checked, and each checked password is recorded."""
+
+    def clean_username(self):
+        return normalise_email(self.cleaned_data.get("username"))
+
+    def clean(self):
+        email = self.cleaned_data.get("username") or ""
+        if not email or not self.cleaned_data.get("password"):
+            return super().clean()  # a required-field error, no password to check
+        refused = []
+
+        def check_password() -> bool:
+            try:
+                super(LockoutMixin, self).clean()
+            except ValidationError as error:
+                refused.append(error)
+                return False
+            return True
+
+        outcome = services.attempt_login(email=email, ip_address=client_ip(self.request), check_password=check_password)
+        if outcome is services.LoginOutcome.LOCKED_OUT:
+            raise ValidationError(self.error_messages["locked_out"], code="locked_out")
+        if outcome is services.LoginOutcome.FAILED:
+            raise refused[0]
+        return self.cleaned_data
+
+
+class LockoutAuthenticationForm(LockoutMixin, AuthenticationForm):
     """Django's login form, refusing an account or address after too many failures."""
 
     error_messages = {
@@ -87,10 +135,7 @@ class LockoutAuthenticationForm(AuthenticationForm):
             "The email address or password is not correct. After 5 failed attempts, "
             "logging in is locked for 15 minutes."
         ),
-        "locked_out": _(
-            "Logging in failed 5 times, so it is locked for 15 minutes to protect your account. "
-            "Please try again later, or reset your password by email."
-        ),
+        "locked_out": LOCKED_OUT_MESSAGE,
     }
 
     def __init__(self, request=None, *args, **kwargs):
@@ -98,23 +143,11 @@ class LockoutAuthenticationForm(AuthenticationForm):
         self.fields["username"].label = _("Email address")
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "inputmode": "email"})
 
-    def clean_username(self):
-        return normalise_email(self.cleaned_data.get("username"))
 
-    def clean(self):
-        email = self.cleaned_data.get("username") or ""
-        address = client_ip(self.request)
-        if services.is_locked_out(email=email, ip_address=address):
-            raise ValidationError(self.error_messages["locked_out"], code="locked_out")
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            services.record_login_attempt(email=email, ip_address=address, succeeded=False)
-            if services.is_locked_out(email=email, ip_address=address):
-                raise ValidationError(self.error_messages["locked_out"], code="locked_out") from None
-            raise
-        services.record_login_attempt(email=email, ip_address=address, succeeded=True)
-        return cleaned
+class AdminLockoutAuthenticationForm(LockoutMixin, AdminAuthenticationForm):
+    """The admin's login form (staff only) under the same lock-out as the portal's."""
+
+    error_messages = {**AdminAuthenticationForm.error_messages, "locked_out": LOCKED_OUT_MESSAGE}
 
 
 class ProfileForm(forms.ModelForm):
@@ -130,11 +163,37 @@ class ProfileForm(forms.ModelForm):
         return clean_phone(self.cleaned_data["phone"])
 
 
+class NewPasswordForm(SetPasswordForm):
+    """Django's set-password form in the portal's own words (Django's labels come from its catalogue)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password1"].help_text = SignUpForm.base_fields["password1"].help_text
+        self.fields["new_password2"].label = _("New password again")
+        self.fields["new_password2"].help_text = SignUpForm.base_fields["password2"].help_text
+
+
 class OutboxPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the email goes through the outbox like every other email."""
+    """Django's reset form, but the email goes through the outbox like every other email, the
+    requests are limited per address and per IP, and the link is built from PORTAL_BASE_URL
+    (never from the request's Host header, which an attacker can set)."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
 
     def clean_email(self):
-        return normalise_email(self.cleaned_data["email"])
+        email = normalise_email(self.cleaned_data["email"])
+        # Counted whether or not the address has an account, so the answer reveals nothing.
+        if not services.allow_password_reset(email=email, ip_address=client_ip(self.request)):
+            raise ValidationError(TOO_MANY_REQUESTS, code="too_many_requests")
+        return email
+
+    def save(self, **kwargs):
+        base = urlsplit(settings.PORTAL_BASE_URL)
+        kwargs.update(domain_override=base.netloc, use_https=base.scheme == "https")
+        return super().save(**kwargs)
 
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None

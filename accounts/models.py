@@ -3,8 +3,9 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,9 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         ordering = ["email"]
         constraints = [models.CheckConstraint(condition=models.Q(email=Lower("email")), name="user_email_lower_case")]
+        # Staff search people by name (``name__icontains`` is ``UPPER(name) LIKE``): a trigram
+        # index on that expression keeps the search flat however many users there are.
+        indexes = [GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="user_name_trgm")]
 
     def clean(self):
         super().clean()
@@ -183,3 +187,30 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.subject_label}".rstrip()
+
+
+class ThrottledRequest(models.Model):
+    """One request of a kind that is limited per address and per IP (password reset links,
+    sign-ups with an address already in use), kept in the database like ``LoginAttempt``.
+    Every request is counted whether or not an account exists, so the limit reveals nothing."""
+
+    class Kind(models.TextChoices):
+        PASSWORD_RESET = "password_reset", _("password reset")
+        SIGNUP_TAKEN = "signup_taken", _("sign-up with an address in use")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    email = models.CharField(_("email address"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("throttled request")
+        verbose_name_plural = _("throttled requests")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["kind", "email", "at"], name="throttled_kind_email_at_idx"),
+            models.Index(fields=["kind", "ip_address", "at"], name="throttled_kind_ip_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.email or self.ip_address} @ {self.at:%Y-%m-%d %H:%M}"

@@ -1,29 +1,126 @@
 """Writes to accounts: sign-up, profile, the login attempt record and the portal's one access log."""
 
 import datetime
-from collections.abc import Iterable
+import enum
+from collections.abc import Callable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from accounts.models import AccessLog, LoginAttempt, User, normalise_email
+from accounts.models import AccessLog, LoginAttempt, ThrottledRequest, User, normalise_email
 
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = datetime.timedelta(minutes=15)
+# An office, a community centre or a mobile carrier puts many people behind one address: one
+# mistyped name there must not lock everybody out. The account is what a guesser attacks, so
+# the account locks after LOCKOUT_FAILURES; the address only at a much higher count, to slow a
+# sweep over many accounts.
+LOCKOUT_ADDRESS_FAILURES = 50
+
+
+class LoginOutcome(enum.Enum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    LOCKED_OUT = "locked_out"
 
 
 def is_locked_out(*, email: str, ip_address: str | None) -> bool:
-    """True when this account or this address failed LOCKOUT_FAILURES times within the window."""
+    """True when this account failed LOCKOUT_FAILURES times within the window, or this
+    address LOCKOUT_ADDRESS_FAILURES times."""
     account, address = LoginAttempt.objects.failure_counts(
         email=normalise_email(email), ip_address=ip_address, since=timezone.now() - LOCKOUT_WINDOW
     )
-    return account >= LOCKOUT_FAILURES or address >= LOCKOUT_FAILURES
+    return account >= LOCKOUT_FAILURES or address >= LOCKOUT_ADDRESS_FAILURES
 
 
 @transaction.atomic
 def record_login_attempt(*, email: str, ip_address: str | None, succeeded: bool) -> LoginAttempt:
     return LoginAttempt.objects.create(email=normalise_email(email)[:254], ip_address=ip_address, succeeded=succeeded)
+
+
+def attempt_login(*, email: str, ip_address: str | None, check_password: Callable[[], bool]) -> LoginOutcome:
+    """The one way in, for the portal's login and the admin's: refuse a locked account or
+    address without checking the password, else run ``check_password`` and record the result.
+
+    The check, the password test and the record run under a PostgreSQL advisory lock on the
+    account (held to the end of the transaction), so parallel attempts on one account are
+    judged one after another: 30 at once evaluate at most LOCKOUT_FAILURES passwords. The
+    address count is not serialised (that would queue every login from a shared office
+    behind one lock); under a burst it may overshoot its high threshold by the burst's size.
+    """
+    key = normalise_email(email)[:254]
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"login:{key}"])
+        if is_locked_out(email=key, ip_address=ip_address):
+            return LoginOutcome.LOCKED_OUT
+        succeeded = check_password()
+        record_login_attempt(email=key, ip_address=ip_address, succeeded=succeeded)
+    if succeeded:
+        return LoginOutcome.SUCCEEDED
+    return LoginOutcome.LOCKED_OUT if is_locked_out(email=key, ip_address=ip_address) else LoginOutcome.FAILED
+
+
+# Password reset links: a person who lost a password asks once or twice; an attacker who wants
+# to flood someone's mailbox (or the outbox) asks hundreds of times.
+RESET_PER_ADDRESS = 3
+RESET_PER_IP = 20
+RESET_WINDOW = datetime.timedelta(hours=1)
+# Sign-up tells whether an address is in use (see docs/security.md); this bounds how fast one
+# address (IP) can probe addresses through it.
+SIGNUP_TAKEN_PER_IP = 10
+SIGNUP_TAKEN_WINDOW = datetime.timedelta(hours=1)
+
+
+def allow_request(
+    *,
+    kind: str,
+    email: str,
+    ip_address: str | None,
+    per_address: int | None,
+    per_ip: int | None,
+    window: datetime.timedelta,
+) -> bool:
+    """Record one request of ``kind`` and return True, or return False (recording nothing) when
+    this address already made ``per_address`` or this IP ``per_ip`` within ``window``.
+
+    Counted under an advisory lock per kind and address, so parallel requests cannot all slip
+    under the limit; the IP count is not serialised (see ``attempt_login``)."""
+    email = normalise_email(email)[:254]
+    since = timezone.now() - window
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"throttle:{kind}:{email}"])
+        recent = ThrottledRequest.objects.filter(kind=kind, at__gte=since)
+        if per_address is not None and email and recent.filter(email=email).count() >= per_address:
+            return False
+        if per_ip is not None and ip_address and recent.filter(ip_address=ip_address).count() >= per_ip:
+            return False
+        ThrottledRequest.objects.create(kind=kind, email=email, ip_address=ip_address)
+    return True
+
+
+def allow_password_reset(*, email: str, ip_address: str | None) -> bool:
+    return allow_request(
+        kind=ThrottledRequest.Kind.PASSWORD_RESET,
+        email=email,
+        ip_address=ip_address,
+        per_address=RESET_PER_ADDRESS,
+        per_ip=RESET_PER_IP,
+        window=RESET_WINDOW,
+    )
+
+
+def allow_signup_with_taken_address(*, email: str, ip_address: str | None) -> bool:
+    return allow_request(
+        kind=ThrottledRequest.Kind.SIGNUP_TAKEN,
+        email=email,
+        ip_address=ip_address,
+        per_address=None,
+        per_ip=SIGNUP_TAKEN_PER_IP,
+        window=SIGNUP_TAKEN_WINDOW,
+    )
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import services
 from accounts.errors import summarise_errors
-from accounts.forms import LockoutAuthenticationForm, OutboxPasswordResetForm, ProfileForm, SignUpForm
+from accounts.forms import LockoutAuthenticationForm, NewPasswordForm, OutboxPasswordResetForm, ProfileForm, SignUpForm
 
 
 class LoginView(auth_views.LoginView):
@@ -36,7 +36,7 @@ def _safe_next(request) -> str:
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = services.sign_up(
@@ -50,7 +50,8 @@ def signup(request):
         messages.success(request, _("Welcome! Your account is ready. Next, register your group."))
         return redirect(_safe_next(request) or reverse_lazy("grants:group"))
     context = {"form": form, "error_summary": summarise_errors(form), "next": _safe_next(request)}
-    return render(request, "accounts/signup.html", context, status=400 if form.errors else 200)
+    status = 429 if form.has_error("email", "too_many_requests") else 400 if form.errors else 200
+    return render(request, "accounts/signup.html", context, status=status)
 
 
 @login_required
@@ -60,7 +61,17 @@ def profile(request):
         services.update_profile(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your details were saved."))
         response = redirect("profile")
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["preferred_language"], samesite="Lax")
+        # The same cookie flags as Django's own /i18n/setlang/ (Secure in production, see settings).
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            form.cleaned_data["preferred_language"],
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
         return response
     if request.method == "POST":
         request.user.refresh_from_db()
@@ -75,9 +86,23 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 429 if form.has_error("email", "too_many_requests") else 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["error_summary"] = summarise_errors(context["form"])
+        return context
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
     success_url = reverse_lazy("password_reset_complete")
 
     def get_context_data(self, **kwargs):

@@ -28,6 +28,7 @@ from grants.admin_forms import (
     TransitionForm,
 )
 from grants.models import Application, Criterion, ExportJob, GrantRound, Review
+from portal.params import BadParameters, bad_parameters_response
 
 DECIDE_PERMISSION = roles.DECIDE_PERMISSION
 SCORE_PERMISSION = roles.SCORE_PERMISSION
@@ -83,7 +84,9 @@ DECISIONS = {
     "reject": (RejectForm, lambda a, d, by: services.application_reject(application=a, reason=d["reason"], by=by)),
     "request_changes": (
         RequestChangesForm,
-        lambda a, d, by: services.application_request_changes(application=a, note=d["note"], by=by),
+        lambda a, d, by: services.application_request_changes(
+            application=a, note=d["note"], by=by, steps=d["steps"], respond_by=d["respond_by"]
+        ),
     ),
 }
 
@@ -311,7 +314,10 @@ def export(request, model_admin):
     if not form.is_valid():
         raise PermissionDenied
     export_format = form.cleaned_data["export_format"]
-    filters = exports.filters_from_params(QueryDict(request.POST.get("filters", "")))
+    try:
+        filters = exports.filters_from_params(QueryDict(request.POST.get("filters", "")))
+    except BadParameters as error:
+        return bad_parameters_response(request, error)
     count = exports.filtered_applications(filters).count()
     if count > export_sync_limit():
         services.export_request(user=request.user, filters=filters, export_format=export_format)

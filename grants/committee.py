@@ -5,7 +5,7 @@ amounts are written by ``grants.services.applications_propose_amounts``."""
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,31 +13,6 @@ from django.utils.translation import gettext as _
 from grants import workflow
 from grants.models import Application, BudgetLine, Criterion, GrantRound, Review, Score
 from portal.spreadsheets import Column, SheetWriter, workbook_bytes
-
-
-def average_score_subquery():
-    """The mean weighted score of an application's scored reviews (conflicts excluded)."""
-    return Subquery(
-        Review.objects.filter(application=OuterRef("pk"), weighted_score__isnull=False)
-        .order_by()
-        .values("application")
-        .annotate(average=Avg("weighted_score"))
-        .values("average")
-    )
-
-
-def review_count_subquery():
-    """How many reviews of an application carry a score."""
-    return Coalesce(
-        Subquery(
-            Review.objects.filter(application=OuterRef("pk"), weighted_score__isnull=False)
-            .order_by()
-            .values("application")
-            .annotate(n=Count("id"))
-            .values("n")
-        ),
-        0,
-    )
 
 
 @dataclass
@@ -82,7 +57,7 @@ def ranked_applications(round_: GrantRound):
     return (
         Application.objects.filter(round=round_, status__in=[workflow.IN_REVIEW, workflow.APPROVED, workflow.REJECTED])
         .select_related("group", "group__dong", "field")
-        .annotate(average_score=average_score_subquery(), review_count=review_count_subquery())
+        # average_score and score_count are stored, kept by the review services.
         .order_by("field__order", "field__name", F("average_score").desc(nulls_last=True), "submitted_at", "pk")
     )
 
@@ -117,7 +92,7 @@ def ranking(round_: GrantRound) -> list[FieldRanking]:
                 amount=amount,
                 cumulative=cumulative,
                 fits=entry.room is None or cumulative <= entry.room,
-                too_few_reviews=application.review_count < round_.min_reviews,
+                too_few_reviews=application.score_count < round_.min_reviews,
             )
         )
     return list(fields.values())
@@ -190,7 +165,7 @@ def committee_sheet(round_: GrantRound) -> bytes:
                         a.title,
                         a.get_status_display(),
                         float(a.average_score) if a.average_score is not None else None,
-                        a.review_count,
+                        a.score_count,
                         _("yes") if row.too_few_reviews else "",
                         a.requested_amount,
                         a.proposed_amount,
@@ -214,7 +189,7 @@ def committee_sheet(round_: GrantRound) -> bytes:
                         a.title,
                         a.get_status_display(),
                         float(a.average_score) if a.average_score is not None else None,
-                        a.review_count,
+                        a.score_count,
                         "",
                         a.requested_amount,
                         a.proposed_amount,

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from grants.models import Application, BudgetLine
+from portal.params import check_query_params, search_terms
 from portal.spreadsheets import csv_writer, xlsx_row
 
 # The admin changelist's filter parameters that an export understands, and the lookups they mean.
@@ -26,7 +27,11 @@ EXPORT_LANGUAGE = "ko"
 
 
 def filters_from_params(params) -> dict:
-    """Keep only the changelist parameters an export understands."""
+    """Keep only the changelist parameters an export understands.
+
+    Raises ``portal.params.BadParameters`` (the view answers 400) for an id that is not a
+    number, a control character or too long a search."""
+    check_query_params(params)
     return {key: params[key] for key in [*FILTER_LOOKUPS, SEARCH_PARAM] if params.get(key)}
 
 
@@ -35,7 +40,7 @@ def filtered_applications(filters: dict) -> QuerySet:
     queryset = Application.objects.select_related("group", "group__dong", "group__representative", "round", "field")
     lookups = {FILTER_LOOKUPS[key]: value for key, value in filters.items() if key in FILTER_LOOKUPS}
     queryset = queryset.filter(**lookups)
-    for term in (filters.get(SEARCH_PARAM) or "").split():
+    for term in search_terms(filters.get(SEARCH_PARAM) or ""):
         queryset = queryset.filter(
             Q(title__icontains=term) | Q(group__name__icontains=term) | Q(group__representative__name__icontains=term)
         )

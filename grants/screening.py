@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from grants import workflow
-from grants.models import Application, Attachment, BudgetLine, EligibilityOverride
+from grants.models import Application, Attachment, BudgetLine, EligibilityOverride, self_contribution_share
 
 Check = EligibilityOverride.Check
 
@@ -23,19 +23,21 @@ class CheckResult:
         return self.override.passed if self.override is not None else self.automatic
 
 
-def self_contribution_percent(lines) -> float:
+def self_contribution_totals(lines) -> tuple[int, int]:
+    """(own, total) won of a budget's lines."""
     total = sum(line.amount for line in lines)
     own = sum(line.amount for line in lines if line.source == BudgetLine.Source.SELF)
-    return round(own * 100 / total, 1) if total else 0.0
+    return own, total
 
 
 def eligibility_checks(application: Application) -> list[CheckResult]:
     """The six checks for ``application`` (a few small queries), each with staff's override."""
     round_ = application.round
     group = application.group
+    judged = application.judged_group  # the group as submitted, not as edited since
     lines = list(application.budget_lines.all())
     overrides = {o.criterion: o for o in application.eligibility_overrides.select_related("by")}
-    percent = self_contribution_percent(lines)
+    own, total = self_contribution_totals(lines)
     missing = application.missing_document_kinds()
     kinds = dict(Attachment.Kind.choices)
     others = (
@@ -48,20 +50,20 @@ def eligibility_checks(application: Application) -> list[CheckResult]:
     results = [
         (
             Check.GROUP_SIZE,
-            group.member_count >= round_.min_group_size,
+            judged.member_count >= round_.min_group_size,
             _("%(count)s members; at least %(min)s needed")
-            % {"count": group.member_count, "min": round_.min_group_size},
+            % {"count": judged.member_count, "min": round_.min_group_size},
         ),
         (
             Check.DONG_IN_DISTRICT,
-            group.dong.district_id == round_.district_id,
-            _("%(dong)s, %(district)s") % {"dong": group.dong.name, "district": group.dong.district},
+            judged.dong.district_id == round_.district_id,
+            _("%(dong)s, %(district)s") % {"dong": judged.dong.name, "district": judged.dong.district},
         ),
         (
             Check.SELF_CONTRIBUTION,
-            bool(lines) and percent >= round_.min_self_contribution_percent,
+            round_.self_contribution_is_enough(own=own, total=total),
             _("%(percent)s%% of the project cost; at least %(min)s%% needed")
-            % {"percent": percent, "min": round_.min_self_contribution_percent},
+            % {"percent": self_contribution_share(own=own, total=total), "min": round_.min_self_contribution_percent},
         ),
         (
             Check.SUBSIDY_CAP,

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from grants.models import (
     StatusChange,
 )
 from networks.models import CommunityGroup, GroupMember
+from networks.services import group_state, record_group_change
 
 
 class TransitionNotAllowed(ValidationError):
@@ -41,12 +42,20 @@ class TransitionNotAllowed(ValidationError):
 
 @transaction.atomic
 def transition(
-    *, application: Application, to_status: str, by, note: str = "", actor: str | None = None, **changes
+    *,
+    application: Application,
+    to_status: str,
+    by,
+    note: str = "",
+    actor: str | None = None,
+    change_details: dict | None = None,
+    **changes,
 ) -> Application:
     """Move ``application`` to ``to_status`` if the workflow allows it.
 
     Locks the row, re-reads its status, records a ``StatusChange`` (who, when, from, to,
-    note), applies ``changes`` to the row, and emails the resident after commit.
+    note, plus ``change_details`` such as a change request's steps and deadline), applies
+    ``changes`` to the row, and emails the resident after commit.
     ``actor`` (``workflow.RESIDENT`` or ``workflow.STAFF``) restricts who may make the move.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -72,7 +81,13 @@ def transition(
         setattr(locked, name, value)
     locked.save()
     change = StatusChange.objects.create(
-        application=locked, from_status=from_status, to_status=to_status, by=by, at=now, note=note
+        application=locked,
+        from_status=from_status,
+        to_status=to_status,
+        by=by,
+        at=now,
+        note=note,
+        **(change_details or {}),
     )
     if not held:
         notices.status_changed(application=locked, change=change)
@@ -144,13 +159,19 @@ def screening_pass(*, application: Application, by, note: str = "") -> Applicati
     return transition(application=application, to_status=workflow.IN_REVIEW, by=by, note=note, actor=workflow.STAFF)
 
 
-def _decide_with_text(*, application, to_status, text, by, missing_message, code) -> Application:
+def _decide_with_text(*, application, to_status, text, by, missing_message, code, change_details=None) -> Application:
     """A staff decision whose text (a reason or a note) is required and shown to the resident."""
     text = text.strip()
     if not text:
         raise ValidationError(missing_message, code=code)
     return transition(
-        application=application, to_status=to_status, by=by, note=text, actor=workflow.STAFF, decision_note=text
+        application=application,
+        to_status=to_status,
+        by=by,
+        note=text,
+        actor=workflow.STAFF,
+        change_details=change_details,
+        decision_note=text,
     )
 
 
@@ -168,8 +189,16 @@ def application_reject(*, application: Application, reason: str, by) -> Applicat
 
 
 @transaction.atomic
-def application_request_changes(*, application: Application, note: str, by) -> Application:
-    """Send the application back to the resident with a note on what to change."""
+def application_request_changes(*, application: Application, note: str, by, steps=(), respond_by=None) -> Application:
+    """Send the application back to the resident with a note on what to change, optionally
+    the parts that need work (``StatusChange.Step`` values; the resident's pages link straight
+    to them) and a date to respond by (not in the past)."""
+    unknown = set(steps) - set(StatusChange.Step.values)
+    if unknown:
+        raise ValidationError(_("Unknown part of the application."), code="unknown_step")
+    if respond_by is not None and respond_by < timezone.localdate():
+        raise ValidationError(_("The date for the changes cannot be in the past."), code="respond_by_past")
+    ordered = [step for step in StatusChange.Step.values if step in set(steps)]
     return _decide_with_text(
         application=application,
         to_status=workflow.CHANGES_REQUESTED,
@@ -177,6 +206,7 @@ def application_request_changes(*, application: Application, note: str, by) -> A
         by=by,
         missing_message=_("Say what the group should change."),
         code="note_required",
+        change_details={"steps": ordered, "respond_by": respond_by},
     )
 
 
@@ -368,6 +398,25 @@ def _weighted_score(criteria: list[Criterion], values: dict[int, int]) -> Decima
     return (points * 100 / total_weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def _lock_for_scoring(application: Application) -> None:
+    """Serialise score changes per application (application row first, then the review), so
+    two reviewers saving at once cannot each store an average that misses the other's score."""
+    Application.objects.select_for_update().filter(pk=application.pk).values_list("pk", flat=True).get()
+
+
+def _store_average_score(application: Application) -> None:
+    """Keep ``Application.average_score`` and ``score_count`` equal to the mean and number of
+    its scored reviews (conflicts excluded). Called by every service that changes a score, in
+    its transaction and under ``_lock_for_scoring``; the staff list sorts by the stored value."""
+    scored = Review.objects.filter(application=application, weighted_score__isnull=False)
+    summary = scored.aggregate(average=Avg("weighted_score"), count=Count("id"))
+    average = summary["average"]
+    if average is not None:
+        average = Decimal(average).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    Application.objects.filter(pk=application.pk).update(average_score=average, score_count=summary["count"])
+    application.average_score, application.score_count = average, summary["count"]
+
+
 def _check_reviewer(reviewer, application: Application) -> None:
     if not reviewer.has_perm("grants.score_application"):
         raise PermissionDenied
@@ -386,6 +435,7 @@ def review_declare_conflict(*, application: Application, reviewer, note: str) ->
     note = note.strip()
     if not note:
         raise ValidationError(_("Describe the conflict of interest."), code="conflict_note_required")
+    _lock_for_scoring(application)
     review, _created = Review.objects.select_for_update().get_or_create(application=application, reviewer=reviewer)
     review.scores.all().delete()
     review.conflict_of_interest = True
@@ -393,6 +443,7 @@ def review_declare_conflict(*, application: Application, reviewer, note: str) ->
     review.weighted_score = None
     review.scored_at = None
     review.save()
+    _store_average_score(application)
     return review
 
 
@@ -406,6 +457,7 @@ def review_score(*, application: Application, reviewer, values: dict[int, int], 
     _check_reviewer(reviewer, application)
     if application.status != workflow.IN_REVIEW:
         raise ValidationError(_("Only applications in review can be scored."), code="not_in_review")
+    _lock_for_scoring(application)
     review, _created = Review.objects.select_for_update().get_or_create(application=application, reviewer=reviewer)
     if review.conflict_of_interest:
         raise ConflictOfInterestDeclared(
@@ -429,6 +481,7 @@ def review_score(*, application: Application, reviewer, values: dict[int, int], 
     review.comment = comment.strip()
     review.scored_at = timezone.now()
     review.save()
+    _store_average_score(application)
     return review
 
 
@@ -490,17 +543,15 @@ class AlreadySubmitted(Exception):
 
 
 def round_closed_message(round_) -> str:
-    return _("The round closed on %(date)s, so new applications can no longer be submitted.") % {
-        "date": timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M")
-    }
+    return round_.closed_message()
 
 
 def _lock_editable(application: Application) -> Application:
+    """Lock the row and re-ask ``Application.resident_edit_refusal`` on what is committed."""
     locked = Application.objects.select_for_update(of=("self",)).select_related("round").get(pk=application.pk)
-    if not locked.resident_can_edit:
-        raise NotEditable(_("This application is with the district now and cannot be changed."), code="not_editable")
-    if locked.status == workflow.DRAFT and not locked.round.is_open():
-        raise NotEditable(round_closed_message(locked.round), code="round_closed")
+    refusal = locked.resident_edit_refusal()
+    if refusal is not None:
+        raise NotEditable(refusal.message, code=refusal.code)
     return locked
 
 
@@ -511,8 +562,11 @@ def save_group(
     """Create or update the representative's group and replace its participant list."""
     if group is None:
         group = CommunityGroup(representative=representative)
+        before = None
     elif group.representative_id != representative.pk:
         raise PermissionError("only the representative edits the group")
+    else:
+        before = group_state(CommunityGroup.objects.get(pk=group.pk))
     for name, value in fields.items():
         setattr(group, name, value)
     group.save()
@@ -521,7 +575,20 @@ def save_group(
         GroupMember(group=group, name=member["name"], role=member.get("role", ""), order=index)
         for index, member in enumerate(members)
     )
+    if before is not None:
+        record_group_change(group=group, by=representative, before=before)
     return group
+
+
+def group_snapshot_fields(group: CommunityGroup) -> dict:
+    """The application fields that keep what it was judged on (see ``Application.judged_group``)."""
+    return {
+        "submitted_group_name": group.name,
+        "submitted_group_kind": group.kind,
+        "submitted_dong_id": group.dong_id,
+        "submitted_member_count": group.member_count,
+        "submitted_members": [{"name": m.name, "role": m.role} for m in group.members.order_by("order", "id")],
+    }
 
 
 def start_application(*, group: CommunityGroup, round_: GrantRound, by) -> tuple[Application, bool]:
@@ -620,14 +687,21 @@ def submit_application(*, application: Application, by) -> Application:
         .select_related("round", "group", "group__dong")
         .get(pk=application.pk)
     )
-    if locked.status not in (workflow.DRAFT, workflow.CHANGES_REQUESTED):
+    if locked.status not in (workflow.DRAFT, workflow.CHANGES_REQUESTED, workflow.WITHDRAWN):
         raise AlreadySubmitted
-    if locked.status == workflow.DRAFT and not locked.round.is_open():
-        raise NotEditable(round_closed_message(locked.round), code="round_closed")
+    refusal = locked.resident_edit_refusal()
+    if refusal is not None:
+        raise NotEditable(refusal.message, code=refusal.code)
     problems = selectors.submission_problems(locked)
     if problems:
         raise ValidationError([problem.message for problem in problems], code="incomplete")
-    return transition(application=locked, to_status=workflow.SUBMITTED, by=by, actor=workflow.RESIDENT)
+    return transition(
+        application=locked,
+        to_status=workflow.SUBMITTED,
+        by=by,
+        actor=workflow.RESIDENT,
+        **group_snapshot_fields(locked.group),
+    )
 
 
 @transaction.atomic

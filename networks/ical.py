@@ -9,6 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.text import one_line
+
 SEOUL = ZoneInfo("Asia/Seoul")
 DEFAULT_LENGTH = datetime.timedelta(hours=2)
 
@@ -28,7 +30,7 @@ def forums_calendar(forums, *, name: str) -> bytes:
     calendar.add("prodid", "-//Maeul Portal//Forums//KO")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     calendar.add("x-wr-timezone", "Asia/Seoul")
     base = settings.PORTAL_BASE_URL.rstrip("/")
     for forum in forums:
@@ -40,8 +42,9 @@ def forums_calendar(forums, *, name: str) -> bytes:
         event.add("last-modified", forum.updated_at.astimezone(datetime.UTC))
         event.add("dtstart", starts_at)
         event.add("dtend", ends_at)
-        event.add("summary", f"{forum.title} ({forum.network.name})")
-        event.add("location", forum.place)
+        # Names are one line (portal.text); the agenda keeps its line breaks, escaped by icalendar.
+        event.add("summary", one_line(f"{forum.title} ({forum.network.name})"))
+        event.add("location", one_line(forum.place))
         event.add("description", forum.agenda)
         event.add("url", base + reverse("networks:forum", args=[forum.pk]))
         calendar.add_component(event)

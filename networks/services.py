@@ -23,6 +23,7 @@ from networks.models import (
     Dong,
     Forum,
     ForumRegistration,
+    GroupChange,
     Network,
     NetworkMembership,
 )
@@ -57,6 +58,31 @@ class ForumNotStarted(ValidationError):
 
 
 # --- Membership ---------------------------------------------------------------------------
+
+
+# --- group history ------------------------------------------------------------------------
+
+GROUP_RECORDED_FIELDS = ["name", "kind", "dong", "member_count", "contact_phone", "contact_email", "description"]
+
+
+def group_state(group: CommunityGroup) -> dict:
+    """The group as plain data (the dong by id and name, the participants by name and role),
+    for the change history and for an application's snapshot at submission."""
+    state = {name: getattr(group, name) for name in GROUP_RECORDED_FIELDS if name != "dong"}
+    dong = Dong.objects.get(pk=group.dong_id) if group.dong_id else None
+    state["dong"] = {"id": dong.pk, "name": dong.name} if dong else None
+    state["members"] = [{"name": m.name, "role": m.role} for m in group.members.order_by("order", "id")]
+    return state
+
+
+def record_group_change(*, group: CommunityGroup, by, before: dict) -> GroupChange | None:
+    """Compare the group now with ``before`` (``group_state`` taken before the edit) and record
+    what changed, by whom and when. Nothing changed: no row."""
+    after = group_state(group)
+    changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+    if not changes:
+        return None
+    return GroupChange.objects.create(group=group, by=by, changes=changes)
 
 
 def _automatic_network_ids(group: CommunityGroup) -> set[int]:
@@ -187,22 +213,30 @@ def schedule_forum(*, network: Network, organiser, **fields) -> Forum:
     return forum
 
 
+def check_capacity(*, forum: Forum, capacity: int | None) -> None:
+    """The one home of "a capacity never drops below the places already taken" (the service
+    checks it under the forum's row lock; the admin form asks it to show the error in place)."""
+    if capacity is None or forum.pk is None:
+        return
+    taken = forum.registrations.filter(cancelled_at__isnull=True).count()
+    if capacity < taken:
+        raise ValidationError(
+            {
+                "capacity": ValidationError(
+                    _("%(taken)d people have already registered: the capacity cannot be lower."),
+                    code="capacity_below_registrations",
+                    params={"taken": taken},
+                )
+            }
+        )
+
+
 @transaction.atomic
 def update_forum(*, forum: Forum, **fields) -> Forum:
     """Change a forum's details. The capacity never drops below the places already taken."""
     locked = Forum.objects.select_for_update().get(pk=forum.pk)
     if "capacity" in fields:
-        taken = locked.registrations.filter(cancelled_at__isnull=True).count()
-        if fields["capacity"] < taken:
-            raise ValidationError(
-                {
-                    "capacity": ValidationError(
-                        _("%(taken)d people have already registered: the capacity cannot be lower."),
-                        code="capacity_below_registrations",
-                        params={"taken": taken},
-                    )
-                }
-            )
+        check_capacity(forum=locked, capacity=fields["capacity"])
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.full_clean()
@@ -290,3 +324,11 @@ def set_decision_done(*, decision: Decision, done: bool = True) -> Decision:
         locked.done_at = None
     locked.save(update_fields=["done_at"])
     return locked
+
+
+def publish_group_description(*, group: CommunityGroup) -> None:
+    """Make the group's description public from now on (once; later calls change nothing).
+    ``grants`` calls it when a funding decision for the group is released."""
+    CommunityGroup.objects.filter(pk=group.pk, description_public_since__isnull=True).update(
+        description_public_since=timezone.now()
+    )

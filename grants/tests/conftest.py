@@ -44,6 +44,15 @@ def tiny_hwpx() -> bytes:
     return out.getvalue()
 
 
+def tiny_image(kind: str = "PNG", size=(4, 3)) -> bytes:
+    """A real image that decodes (Pillow), the way a phone or a scanner would send it."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (120, 180, 90)).save(out, kind)
+    return out.getvalue()
+
+
 HWP_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 
 

@@ -61,7 +61,7 @@ def test_applications_rank_by_score_with_review_counts_and_a_cutoff_at_the_envel
     (entry,) = committee.ranking(round_)
 
     assert [row.application.pk for row in entry.rows] == [best.pk, second.pk, third.pk, unscored.pk]
-    assert [row.application.review_count for row in entry.rows] == [2, 1, 1, 0]
+    assert [row.application.score_count for row in entry.rows] == [2, 1, 1, 0]
     assert [row.too_few_reviews for row in entry.rows] == [False, True, True, True]
     # 3 + 3 + 3 = 9 fits 10 million; the fourth would make 12.
     assert [row.fits for row in entry.rows] == [True, True, True, False]

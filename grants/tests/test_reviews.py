@@ -112,4 +112,5 @@ def test_the_reviewer_group_set_up_by_migrate_may_view_applications_and_score_bu
 
     assert {"view_application", "view_budgetline", "view_review", "score_application"} == codenames
     assert "decide_application" not in codenames
+    assert "view_attachment" not in codenames
     assert not any(c.startswith(("add_", "change_", "delete_")) for c in codenames)

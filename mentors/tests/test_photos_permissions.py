@@ -3,12 +3,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from grants.tests.conftest import tiny_image
 from mentors.models import VisitPhoto
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
+PNG = tiny_image("PNG")
 
 
 @pytest.fixture

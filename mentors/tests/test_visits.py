@@ -6,12 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from grants.tests.conftest import tiny_image
 from mentors.models import CoachingVisit, FollowUp, SessionInvitation, VisitPhoto
 from mentors.tests.test_photos_permissions import PNG
 from networks.models import NetworkMembership
 from tests.factories import ForumFactory, NetworkFactory
 
-JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
+JPEG = tiny_image("JPEG")
 GIF = bytes.fromhex("474946383961010001008000000000ffffff21f90401000000002c00000000010001000002024401003b")
 
 

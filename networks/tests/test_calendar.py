@@ -64,3 +64,20 @@ def test_one_forum_can_be_added_to_a_phone_calendar_on_its_own(client, network):
 
 def test_a_calendar_file_for_a_missing_forum_is_404(client, db):
     assert client.get(reverse("networks:forum_calendar", args=[999999])).status_code == 404
+
+
+def test_a_forum_title_with_line_breaks_serves_its_calendar(client, network):
+    forum = ForumFactory(network=network, title="봄맞이\r\n공론장\nX-INJECTED:1", place="양동\r\n주민센터")
+    for url in (
+        reverse("networks:forum_calendar", args=[forum.pk]),
+        reverse("networks:calendar", args=[network.pk]),
+        reverse("networks:calendar_all"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        calendar = icalendar.Calendar.from_ical(response.content)
+        assert "X-INJECTED" not in calendar.walk("VEVENT")[0]
+        (event,) = calendar.walk("VEVENT")
+        assert str(event["summary"]).startswith("봄맞이 공론장 X-INJECTED:1")
+        assert str(event["location"]) == "양동 주민센터"
+        assert "\n" not in str(calendar.get("x-wr-calname", ""))

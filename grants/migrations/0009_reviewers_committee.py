@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0005_access_log_moved_to_accounts'),
+        ('grants', '0008_submission_snapshot'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
