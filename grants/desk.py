@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from grants import committee, workflow
+from grants import workflow
 from grants.models import Application, GrantRound, Review, ReviewerAssignment, StatusChange
 
 # The statuses where an application waits for the district, in the order work flows.
@@ -58,9 +58,7 @@ def desk(user, round_: GrantRound | None = None) -> dict | None:
         ),
         key=lambda w: -(w.oldest_days if w.oldest_days is not None else -1),
     )
-    in_review = applications.filter(status=workflow.IN_REVIEW).annotate(
-        scored_reviews=committee.review_count_subquery()
-    )
+    in_review = applications.filter(status=workflow.IN_REVIEW)  # score_count is stored
     my_review = Review.objects.filter(application=OuterRef("application"), reviewer=user).exclude(
         weighted_score__isnull=True, conflict_of_interest=False
     )
@@ -76,8 +74,8 @@ def desk(user, round_: GrantRound | None = None) -> dict | None:
         "round": round_,
         "waiting": waiting,
         "screening_not_started": per_status.get(workflow.SUBMITTED, {}).get("n", 0),
-        "reviews_missing": in_review.filter(scored_reviews__lt=round_.min_reviews).count(),
-        "ready_to_decide": in_review.filter(scored_reviews__gte=round_.min_reviews).count(),
+        "reviews_missing": in_review.filter(score_count__lt=round_.min_reviews).count(),
+        "ready_to_decide": in_review.filter(score_count__gte=round_.min_reviews).count(),
         "my_reviews_to_do": my_todo,
         "money_left": [(e.field.name, e.amount - e.awarded_total if e.amount is not None else None) for e in envelopes],
         "round_left": round_.remaining,
