@@ -34,7 +34,7 @@ from django.utils.translation import ngettext
 from accounts.admin import AccessLoggedAdminMixin
 from accounts.models import AccessLog
 from accounts.services import access_record
-from grants import admin_views, budget, reviewing, roles, screening, services, workflow
+from grants import admin_views, budget, letters, reviewing, roles, screening, services, workflow
 from grants.admin_forms import ExportForm
 from grants.models import (
     Application,
@@ -366,6 +366,8 @@ class ApplicationAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
         "assign_reviewer_selected",
         "approve_selected",
         "reject_selected",
+        "print_decision_letters_selected",
+        "print_applications_selected",
     ]
     # What a reviewer (``roles.reviewer_scope``) is shown: what the committee consent covers.
     reviewer_hidden_columns = ["awarded_display", "average_score_display", "mentor_display"]
@@ -524,6 +526,7 @@ class ApplicationAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
                 name="grants_application_eligibility",
             ),
             path("<int:object_id>/score/", wrap(admin_views.score), name="grants_application_score"),
+            path("<int:object_id>/letter/<str:kind>/", wrap(admin_views.letter), name="grants_application_letter"),
             *super().get_urls(),
         ]
 
@@ -580,6 +583,9 @@ class ApplicationAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
             "change_steps": StatusChange.Step.choices,
             "is_reviewer": reviewer,
             "can_export": self.has_export_permission(request),
+            "letters": [(k, letters.KINDS[k]) for k in letters.available_kinds(application, staff=True)]
+            if self.has_export_permission(request)
+            else [],
             "suggested_conflicts": reviewing.suggested_conflicts(request.user, application) if reviewer else [],
         }
 
@@ -627,6 +633,25 @@ class ApplicationAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
             lambda a: services.screening_pass(application=a, by=request.user),
             lambda n: ngettext("%(count)d application sent to review.", "%(count)d applications sent to review.", n),
         )
+
+    @admin.action(
+        description=_("Print the decision letters of the selected applications (PDF)"), permissions=["export"]
+    )
+    def print_decision_letters_selected(self, request, queryset):
+        documents, skipped = [], []
+        for application in queryset.order_by("field__order", "group__name"):
+            kind = {workflow.APPROVED: letters.SELECTION, workflow.REJECTED: letters.NON_SELECTION}.get(
+                application.status
+            )
+            (documents.append((application, kind)) if kind else skipped.append(application))
+        for application in skipped:
+            messages.warning(request, _("“%(title)s” has no decision yet: no letter.") % {"title": application})
+        return admin_views.letters_response(request, documents) if documents else None
+
+    @admin.action(description=_("Print the selected applications in full (PDF)"), permissions=["export"])
+    def print_applications_selected(self, request, queryset):
+        documents = [(a, letters.APPLICATION) for a in queryset.order_by("field__order", "group__name")]
+        return admin_views.letters_response(request, documents)
 
     @admin.action(description=_("Assign a reviewer to selected applications…"), permissions=["decide"])
     def assign_reviewer_selected(self, request, queryset):
