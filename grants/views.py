@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.errors import summarise_errors
-from grants import access, selectors, services, uploads, workflow
+from grants import access, letters, selectors, services, uploads, workflow
 from grants.consents import CONSENT_TEXTS
 from grants.forms import AttachmentForm, BudgetFormSet, ConsentForm, ProjectForm
 from grants.models import Attachment, BudgetLine, GrantRound, self_contribution_share
@@ -140,6 +140,7 @@ def application_detail(request, pk):
     visible_award = application.status == workflow.APPROVED and application.decision_visible_to_resident
     context["award"] = selectors.award_facts(application) if visible_award else None
     context["can_withdraw"] = workflow.is_allowed(application.status, workflow.WITHDRAWN, workflow.RESIDENT)
+    context["letters"] = [(kind, letters.KINDS[kind]) for kind in letters.available_kinds(application, staff=False)]
     return render(request, "grants/application_detail.html", context)
 
 
@@ -392,3 +393,19 @@ def download_attachment(request, pk, attachment_pk):
     if attachment is None or not access.can_read_document(request.user, attachment):
         raise Http404
     return access.serve_document(user=request.user, attachment=attachment)
+
+
+@login_required
+@require_GET
+def letter(request, pk, kind):
+    """An official letter of the resident's own application as PDF (``grants.letters``); the
+    decision notices only once the decision is released."""
+    from django.http import HttpResponse
+
+    application = selectors.application_for_representative(request.user, pk)
+    if kind not in letters.available_kinds(application, staff=False):
+        raise Http404
+    application = letters.letters_queryset().get(pk=application.pk)
+    response = HttpResponse(letters.render_pdf([(application, kind)]), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{letters.filename(application, kind)}"'
+    return response

@@ -30,8 +30,9 @@ CHANGELIST_QUERIES = 10
 # first request of a process) and the coaching visits the mentors app contributes.
 CHANGE_PAGE_QUERIES = 15
 # The admin index (its budget panel: rounds, then envelopes, per-field and per-dong totals for
-# each of the latest two rounds) and the committee ranking.
-INDEX_AND_RANKING_QUERIES = 12
+# each of the latest two rounds; the staff desk: the latest round, counts per status, reviews
+# missing, ready to decide, my reviews, envelopes, unassigned) and the committee ranking.
+INDEX_AND_RANKING_QUERIES = 20
 
 
 def change_url(application):

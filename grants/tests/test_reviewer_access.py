@@ -117,14 +117,16 @@ def _urls_for(pattern, cast):
         kwargs["job_id"] = cast["job"].pk
     if "action" in keys:
         kwargs["action"] = "approve"
-    if "id" in keys:  # a user's password page: another person's account
-        kwargs["id"] = cast["other_reviewer"].pk
-    if "object_id" in keys and not name.startswith("grants_application_"):
-        kwargs["object_id"] = _instance_pk(name, cast)
     if "export_format" in keys:
         kwargs["export_format"] = "xlsx"
-    for key in keys - set(kwargs) - {"object_id"}:  # any other id (a round's summary export…)
+    if "id" in keys:  # a user's password page: another person's account
+        kwargs["id"] = cast["other_reviewer"].pk
+    if "round_id" in keys:  # a round's pages (projects' summaries): the reviewer's own round
+        kwargs["round_id"] = cast["mine"].round_id
+    for key in keys - set(kwargs) - {"object_id"}:  # any other number in a newer app's URL
         kwargs[key] = 999_999
+    if "object_id" in keys and not name.startswith("grants_application_"):
+        kwargs["object_id"] = _instance_pk(name, cast)
     if "object_id" in keys and name.startswith("grants_application_"):
         return [
             (
