@@ -45,5 +45,8 @@ services: install ## Start only PostgreSQL and Redis and print their URLs
 seed: install ## Load the demo data into the running database (GROUPS=N for scale)
 	$(PY) -m portal.dev manage seed_demo $(if $(GROUPS),--groups $(GROUPS))
 
+bench: install ## Load-test every page over HTTP under gunicorn (GROUPS=N, ARGS="--duration 10 --only admin --mix")
+	$(PY) -m bench.http $(if $(GROUPS),--groups $(GROUPS)) $(ARGS)
+
 clean: ## Remove .venv and the embedded servers' data
 	rm -rf $(VENV) .var staticfiles

@@ -53,6 +53,17 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_public_cache():
+    """Each test starts with nothing cached: the database rolls back between tests, a Redis
+    cache would not (``portal.public_cache``)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Every test's uploads and exports go to its own temporary MEDIA_ROOT, never the developer's
     ``.var/media``; ``tests.workers.celery_worker`` hands it to the worker subprocess too."""

@@ -1,13 +1,52 @@
+from operator import attrgetter
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminLockoutAuthenticationForm
 from accounts.models import AccessLog, User
+from accounts.services import access_record, access_record_many
+
+
+class AccessLoggedAdminMixin:
+    """Put first in the bases of any ``ModelAdmin`` whose rows hold a person's data: every list
+    page shown writes one ``LIST`` row per object on it (one INSERT), and every change page
+    opened (GET) writes a ``VIEW`` row. ``access_person_attr`` is the dotted path from the object
+    to the id of the user whose data it is ("pk" for a user, "group.representative_id" for a
+    group's record); keep what it crosses in ``list_select_related`` so logging adds no query
+    per row."""
+
+    access_person_attr = "pk"
+
+    def access_person(self, obj):
+        return attrgetter(self.access_person_attr)(obj)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            access_record_many(
+                user=request.user,
+                action=AccessLog.Action.LIST,
+                entries=[(obj, self.access_person(obj)) for obj in changelist.result_list],
+                detail=request.get_full_path(),
+            )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = (getattr(response, "context_data", None) or {}).get("original")
+        if request.method == "GET" and original is not None and response.status_code == 200:
+            access_record(
+                user=request.user, action=AccessLog.Action.VIEW, subject=original, person=self.access_person(original)
+            )
+        return response
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AccessLoggedAdminMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "name", "phone", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
@@ -21,12 +60,54 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
 
 
+class _PersonTextFilter(admin.SimpleListFilter):
+    """A free-text filter (name or email) on one user field of the access log."""
+
+    template = "admin/accounts/text_filter.html"
+    field = ""
+
+    def lookups(self, request, model_admin):
+        return (("", ""),)  # a single (hidden) choice, so the admin renders the filter
+
+    def choices(self, changelist):
+        all_choice = next(super().choices(changelist))
+        all_choice["query_parts"] = [
+            (name, value)
+            for name, values in changelist.get_filters_params().items()
+            if name != self.parameter_name
+            for value in (values if isinstance(values, list) else [values])
+        ]
+        yield all_choice
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(**{f"{self.field}__email__icontains": value}) | Q(**{f"{self.field}__name__icontains": value})
+        )
+
+
+class PersonFilter(_PersonTextFilter):
+    title = _("whose data")
+    parameter_name = "person"
+    field = "person"
+
+
+class ReaderFilter(_PersonTextFilter):
+    title = _("staff member")
+    parameter_name = "reader"
+    field = "user"
+
+
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
-    """The portal's one access log, read-only: nobody may add, change or delete a row here."""
+    """The portal's one access log, read-only: nobody may add, change or delete a row here.
+    Staff (and an auditor sitting beside them) search it by the person whose data was read and
+    by the staff member who read it. Rows are kept at least two years (``accounts.retention``)."""
 
     list_display = ["at", "user", "action", "person", "subject_type", "subject_label", "detail"]
-    list_filter = ["action", "subject_type"]
+    list_filter = [PersonFilter, ReaderFilter, "action", "subject_type", "at"]
     list_select_related = ["user", "person", "subject_type"]
     search_fields = ["user__name", "user__email", "person__name", "person__email", "subject_label"]
     show_full_result_count = False

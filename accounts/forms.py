@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
@@ -161,6 +161,17 @@ class ProfileForm(forms.ModelForm):
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Django's set-password form in the portal's own words (Django's labels come from its catalogue)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password1"].help_text = SignUpForm.base_fields["password1"].help_text
+        self.fields["new_password2"].label = _("New password again")
+        self.fields["new_password2"].help_text = SignUpForm.base_fields["password2"].help_text
 
 
 class OutboxPasswordResetForm(PasswordResetForm):

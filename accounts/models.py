@@ -3,8 +3,9 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,9 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         ordering = ["email"]
         constraints = [models.CheckConstraint(condition=models.Q(email=Lower("email")), name="user_email_lower_case")]
+        # Staff search people by name (``name__icontains`` is ``UPPER(name) LIKE``): a trigram
+        # index on that expression keeps the search flat however many users there are.
+        indexes = [GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="user_name_trgm")]
 
     def clean(self):
         super().clean()

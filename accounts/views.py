@@ -11,7 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import services
 from accounts.errors import summarise_errors
-from accounts.forms import LockoutAuthenticationForm, OutboxPasswordResetForm, ProfileForm, SignUpForm
+from accounts.forms import LockoutAuthenticationForm, NewPasswordForm, OutboxPasswordResetForm, ProfileForm, SignUpForm
 
 
 class LoginView(auth_views.LoginView):
@@ -102,6 +102,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
     success_url = reverse_lazy("password_reset_complete")
 
     def get_context_data(self, **kwargs):

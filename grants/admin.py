@@ -18,20 +18,23 @@ from functools import partial, update_wrapper
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Avg, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import AccessLoggedAdminMixin
 from accounts.models import AccessLog
 from accounts.services import access_record
-from grants import admin_views, budget, screening, services, workflow
+from grants import admin_views, budget, reviewing, roles, screening, services, workflow
 from grants.admin_forms import ExportForm
 from grants.models import (
     Application,
@@ -45,6 +48,7 @@ from grants.models import (
     FieldEnvelope,
     GrantRound,
     Review,
+    ReviewerAssignment,
     StatusChange,
 )
 
@@ -177,6 +181,13 @@ class GrantRoundAdmin(admin.ModelAdmin):
     def awarded_display(self, obj):
         return krw(obj.awarded_total)
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(admin_views.publish_results, model_admin=self))
+        return [
+            path("<int:object_id>/publish/", view, name="grants_grantround_publish"),
+            *super().get_urls(),
+        ]
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         round_ = self.get_object(request, object_id)
         extra_context = {**(extra_context or {})}
@@ -244,6 +255,25 @@ class ReviewInline(ReadOnlyInline):
     readonly_fields = fields
     select_related = ("reviewer",)
 
+    def get_queryset(self, request):
+        # A reviewer reads the others' reviews only once their own is saved
+        # (grants.reviewing.reviews_visible_to is the same rule for one application).
+        queryset = super().get_queryset(request)
+        if not roles.reviewer_scope(request.user):
+            return queryset
+        own_done = Review.objects.filter(application=OuterRef("application"), reviewer=request.user).exclude(
+            weighted_score__isnull=True, conflict_of_interest=False
+        )
+        return queryset.filter(Q(reviewer=request.user) | Q(Exists(own_done)))
+
+
+class ReviewerAssignmentInline(ReadOnlyInline):
+    model = ReviewerAssignment
+    fields = ["reviewer", "assigned_by", "assigned_at"]
+    readonly_fields = fields
+    select_related = ("reviewer", "assigned_by")
+    verbose_name_plural = _("assigned reviewers")
+
 
 class EligibilityOverrideInline(ReadOnlyInline):
     model = EligibilityOverride
@@ -252,18 +282,21 @@ class EligibilityOverrideInline(ReadOnlyInline):
     select_related = ("by",)
 
 
-def average_score_subquery():
-    return Subquery(
-        Review.objects.filter(application=OuterRef("pk"), weighted_score__isnull=False)
-        .order_by()
-        .values("application")
-        .annotate(average=Avg("weighted_score"))
-        .values("average")
-    )
+def admin_search_words(search_term: str) -> list[str]:
+    """The words of an admin search box, split as Django's admin splits them (quotes keep a
+    phrase together)."""
+    words = []
+    for word in smart_split(search_term):
+        if word.startswith(('"', "'")) and len(word) > 1 and word[0] == word[-1]:
+            word = unescape_string_literal(word)
+        if word:
+            words.append(word)
+    return words
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    access_person_attr = "group.representative_id"
     list_display = [
         "title_display",
         "group",
@@ -286,7 +319,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_help_text = _("Search by group, project title or representative.")
     autocomplete_fields = ["group", "round", "field"]
     fieldsets = [
-        (None, {"fields": ["group", "representative", "round", "field", "status", "title", "summary"]}),
+        (None, {"fields": ["group", "representative", "participants", "round", "field", "status", "title", "summary"]}),
         (
             _("Project"),
             {"fields": ["purpose", "plan", "schedule", "expected_outcomes", "resident_participation"]},
@@ -299,6 +332,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     readonly_fields = [
         "group",
         "representative",
+        "participants",
         "round",
         "field",
         "status",
@@ -325,7 +359,10 @@ class ApplicationAdmin(admin.ModelAdmin):
         ReviewInline,
     ]
     extra_panels = []
-    actions = ["approve_selected", "reject_selected", "request_changes_selected"]
+    actions = ["assign_reviewer_selected", "approve_selected", "reject_selected", "request_changes_selected"]
+    # What a reviewer (``roles.reviewer_scope``) is shown: what the committee consent covers.
+    reviewer_hidden_columns = ["awarded_display", "average_score_display", "mentor_display"]
+    reviewer_hidden_fields = ["representative"]
     change_form_template = "admin/grants/application/change_form.html"
     change_list_template = "admin/grants/application/change_list.html"
 
@@ -334,19 +371,35 @@ class ApplicationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The round's mentor comes over the reverse relation that mentors.Assignment declares
         # (one per group and round, so no duplicate rows); grants never imports mentors.
+        # A reviewer gets only their assignments in review (grants.reviewing).
+        queryset = reviewing.scope_for_reviewer(super().get_queryset(request), request.user)
         return (
-            super()
-            .get_queryset(request)
+            queryset
             # Set here in full: the changelist skips list_select_related once a queryset has any.
-            .select_related("group__dong", "group__representative", "round", "field")
-            .annotate(
+            .select_related("group__dong", "group__representative", "round", "field").annotate(
                 round_assignment=FilteredRelation(
                     "group__mentor_assignments", condition=Q(group__mentor_assignments__round=F("round"))
                 ),
                 mentor_name=F("round_assignment__mentor__user__name"),
-                average_score=average_score_subquery(),
             )
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        """The same search as ``search_fields`` (every word must match the title, the group's
+        name or the representative's name), written so each part uses its own trigram index:
+        per word, the ids matching any of the three are a union of three indexed lookups, and
+        the page and its count filter by those ids instead of scanning the round's rows."""
+        for word in admin_search_words(search_term):
+            matching = (
+                Application.objects.filter(title__icontains=word)
+                .values("pk")
+                .union(
+                    Application.objects.filter(group__name__icontains=word).values("pk"),
+                    Application.objects.filter(group__representative__name__icontains=word).values("pk"),
+                )
+            )
+            queryset = queryset.filter(pk__in=matching)
+        return queryset, False
 
     @admin.display(description=_("project title"), ordering="title")
     def title_display(self, obj):
@@ -381,7 +434,28 @@ class ApplicationAdmin(admin.ModelAdmin):
         user = obj.group.representative
         return f"{user.name} · {user.email} · {user.phone}"
 
+    @admin.display(description=_("participants"))
+    def participants(self, obj):
+        members = obj.group.members.all()
+        return ", ".join(f"{m.name} ({m.role})" if m.role else m.name for m in members) or "—"
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if roles.reviewer_scope(request.user):
+            columns = [c for c in columns if c not in self.reviewer_hidden_columns]
+        return columns
+
+    def get_inlines(self, request, obj):
+        if roles.reviewer_scope(request.user):
+            return [BudgetLineInline, ReviewInline]
+        return [*self.inlines, ReviewerAssignmentInline]
+
     def get_fieldsets(self, request, obj=None):
+        if roles.reviewer_scope(request.user):
+            return [
+                (title, {**options, "fields": [f for f in options["fields"] if f not in self.reviewer_hidden_fields]})
+                for title, options in self.fieldsets
+            ]
         # Read-only fields other apps contribute (mentors adds the group's coaching visits)
         # get a section of their own, since explicit fieldsets would otherwise hide them.
         fieldsets = list(super().get_fieldsets(request, obj))
@@ -407,6 +481,15 @@ class ApplicationAdmin(admin.ModelAdmin):
     def has_decide_permission(self, request):
         return request.user.has_perm(admin_views.DECIDE_PERMISSION)
 
+    def history_view(self, request, object_id, extra_context=None):
+        if roles.reviewer_scope(request.user):
+            raise PermissionDenied  # the staff's own log of changes is not the committee's
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def has_export_permission(self, request):
+        """Exports, the ranking and documents are for staff, never for reviewers."""
+        return self.has_view_permission(request) and not roles.reviewer_scope(request.user)
+
     # --- pages -----------------------------------------------------------------------
 
     def get_urls(self):
@@ -416,6 +499,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
         return [
             path("ranking/", wrap(admin_views.ranking), name="grants_application_ranking"),
+            path("ranking/export/", wrap(admin_views.committee_export), name="grants_application_committee_export"),
             path("export/", wrap(admin_views.export), name="grants_application_export"),
             path(
                 "attachment/<int:attachment_id>/download/",
@@ -437,24 +521,25 @@ class ApplicationAdmin(admin.ModelAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
+        can_export = self.has_export_permission(request)
         extra_context = {
             **(extra_context or {}),
-            "export_form": ExportForm(),
+            "export_form": ExportForm() if can_export else None,
+            "can_export": can_export,
             "export_filters": request.GET.urlencode(),
         }
+        if roles.reviewer_scope(request.user) and request.method == "GET":
+            access_record(
+                user=request.user, action=AccessLog.Action.VIEW, detail=f"application list {request.GET.urlencode()}"
+            )
         return super().changelist_view(request, extra_context=extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self.get_object(request, object_id)
+        if application is None and roles.reviewer_scope(request.user):
+            raise Http404  # not assigned to them, not in review, or not there at all
         extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
         if application is not None and self.has_view_permission(request, application):
-            if request.method == "GET":
-                access_record(
-                    user=request.user,
-                    action=AccessLog.Action.VIEW,
-                    subject=application,
-                    person=application.group.representative_id,
-                )
             extra_context.update(self.decision_context(request, application))
         return super().change_view(request, object_id, form_url, extra_context=extra_context)
 
@@ -471,7 +556,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         ]
         show_checks = application.status in (workflow.SUBMITTED, workflow.SCREENING)
         checks = screening.eligibility_checks(application) if show_checks else []
-        panels = [panel(request, application) for panel in self.extra_panels]
+        reviewer = roles.reviewer_scope(request.user)
+        panels = [] if reviewer else [panel(request, application) for panel in self.extra_panels]
         return {
             "application": application,
             "decision_actions": actions,
@@ -484,6 +570,10 @@ class ApplicationAdmin(admin.ModelAdmin):
             # else is escaped by the template.
             "extra_panels": [html for html in panels if html],
             "phase_label": workflow.PHASES[application.status].staff_label,
+            "change_steps": StatusChange.Step.choices,
+            "is_reviewer": reviewer,
+            "can_export": self.has_export_permission(request),
+            "suggested_conflicts": reviewing.suggested_conflicts(request.user, application) if reviewer else [],
         }
 
     # --- bulk decisions --------------------------------------------------------------
@@ -499,6 +589,26 @@ class ApplicationAdmin(admin.ModelAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/grants/application/bulk_decision.html", context)
+
+    @admin.action(description=_("Assign a reviewer to selected applications…"), permissions=["decide"])
+    def assign_reviewer_selected(self, request, queryset):
+        queryset = queryset.order_by("-submitted_at", "-id")
+        reviewers = roles.reviewers()
+        if "apply" not in request.POST:
+            return admin_views.assign_reviewer_page(self, request, queryset, reviewers)
+        reviewer = reviewers.filter(pk=request.POST.get("reviewer") or None).first()
+        if reviewer is None:
+            messages.error(request, _("Choose a reviewer."))
+            return admin_views.assign_reviewer_page(self, request, queryset, reviewers)
+        results = services.reviewers_assign(reviewer=reviewer, applications=list(queryset), by=request.user)
+        self._report(
+            request,
+            results,
+            lambda n: ngettext(
+                "%(count)d application assigned to the reviewer.", "%(count)d applications assigned to the reviewer.", n
+            ),
+        )
+        return None
 
     @admin.action(description=_("Approve selected applications…"), permissions=["decide"])
     def approve_selected(self, request, queryset):
@@ -594,7 +704,8 @@ class ExportJobAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_staff and request.user.has_perm("grants.view_application")
+        user = request.user
+        return user.is_staff and user.has_perm("grants.view_application") and not roles.reviewer_scope(user)
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)

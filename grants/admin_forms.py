@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import EligibilityOverride, ExportJob
+from grants.models import EligibilityOverride, ExportJob, StatusChange
 
 
 class ApproveForm(forms.Form):
@@ -17,6 +17,15 @@ class RejectForm(forms.Form):
 
 class RequestChangesForm(forms.Form):
     note = forms.CharField(label=_("What should the group change?"), widget=forms.Textarea(attrs={"rows": 3}))
+    steps = forms.MultipleChoiceField(
+        label=_("Which parts need work"),
+        choices=StatusChange.Step.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    respond_by = forms.DateField(
+        label=_("Changes due by (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class TransitionForm(forms.Form):

@@ -2,13 +2,11 @@
 the committee ranking, attachment downloads and exports. Each is wrapped in
 ``admin_site.admin_view`` (staff only) by ``ApplicationAdmin.get_urls``."""
 
-from collections import OrderedDict
-
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import AccessLog
 from accounts.services import access_record
-from grants import access, exports, services, workflow
+from grants import access, committee, exports, reviewing, roles, services, workflow
 from grants.admin_forms import (
     ApproveForm,
     ConflictForm,
@@ -32,8 +30,8 @@ from grants.admin_forms import (
 from grants.models import Application, Criterion, ExportJob, GrantRound, Review
 from portal.params import BadParameters, bad_parameters_response
 
-DECIDE_PERMISSION = "grants.decide_application"
-SCORE_PERMISSION = "grants.score_application"
+DECIDE_PERMISSION = roles.DECIDE_PERMISSION
+SCORE_PERMISSION = roles.SCORE_PERMISSION
 
 
 def export_sync_limit() -> int:
@@ -42,13 +40,23 @@ def export_sync_limit() -> int:
 
 
 def application_for_staff(request, model_admin, object_id) -> Application:
-    """The application, if this staff user may view it (404 if missing, 403 if not allowed)."""
-    application = get_object_or_404(
-        Application.objects.select_related("group", "group__dong", "round", "field"), pk=object_id
+    """The application, if this staff user may view it: 403 without the permission, 404 if
+    missing or outside the user's scope (a reviewer's assignments in review)."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    queryset = reviewing.scope_for_reviewer(
+        Application.objects.select_related("group", "group__dong", "round", "field"), request.user
     )
+    application = get_object_or_404(queryset, pk=object_id)
     if not model_admin.has_view_permission(request, application):
         raise PermissionDenied
     return application
+
+
+def _staff_only(request, model_admin) -> None:
+    """Pages for deciding staff only: the ranking, exports and documents (403 for reviewers)."""
+    if not model_admin.has_export_permission(request):
+        raise PermissionDenied
 
 
 def _change_url(application) -> str:
@@ -76,7 +84,9 @@ DECISIONS = {
     "reject": (RejectForm, lambda a, d, by: services.application_reject(application=a, reason=d["reason"], by=by)),
     "request_changes": (
         RequestChangesForm,
-        lambda a, d, by: services.application_request_changes(application=a, note=d["note"], by=by),
+        lambda a, d, by: services.application_request_changes(
+            application=a, note=d["note"], by=by, steps=d["steps"], respond_by=d["respond_by"]
+        ),
     ),
 }
 
@@ -147,6 +157,14 @@ def score(request, model_admin, object_id):
     application = application_for_staff(request, model_admin, object_id)
     if not request.user.has_perm(SCORE_PERMISSION):
         raise PermissionDenied
+    if request.method == "GET":
+        access_record(
+            user=request.user,
+            action=AccessLog.Action.VIEW,
+            subject=application,
+            person=application.group.representative_id,
+            detail="score page",
+        )
     criteria = Criterion.objects.filter(round_id=application.round_id)
     review = Review.objects.filter(application=application, reviewer=request.user).first()
     initial = {}
@@ -189,55 +207,94 @@ def score(request, model_admin, object_id):
         "score_form": score_form,
         "conflict_form": conflict_form,
         "criteria": criteria,
+        "suggested_conflicts": reviewing.suggested_conflicts(request.user, application),
     }
     return TemplateResponse(request, "admin/grants/application/score.html", context)
 
 
-def ranking(request, model_admin):
-    """The committee's ranking: applications in review or decided, per field, best score first."""
-    if not model_admin.has_view_permission(request):
-        raise PermissionDenied
+def _selected_round(request):
     rounds = list(GrantRound.objects.order_by("-year", "-opens_at"))
-    selected = next((r for r in rounds if str(r.pk) == request.GET.get("round")), rounds[0] if rounds else None)
-    fields = OrderedDict()
-    if selected is not None:
-        envelopes = {e.field_id: e for e in selected.envelopes.select_related("field")}
-        applications = (
-            model_admin.get_queryset(request)
-            .filter(round=selected, status__in=[workflow.IN_REVIEW, workflow.APPROVED])
-            .order_by("field__order", "field__name", F("average_score").desc(nulls_last=True), "submitted_at")
-        )
-        for application in applications:
-            key = application.field_id
-            if key not in fields:
-                envelope = envelopes.get(key)
-                fields[key] = {
-                    "field": application.field,
-                    "envelope": envelope,
-                    "rows": [],
-                    "cumulative": 0,
-                }
-            entry = fields[key]
-            entry["cumulative"] += application.requested_amount
-            envelope = entry["envelope"]
-            cap = envelope.amount if envelope is not None else None
-            entry["rows"].append(
-                {
-                    "rank": len(entry["rows"]) + 1,
-                    "application": application,
-                    "cumulative": entry["cumulative"],
-                    "fits": cap is None or entry["cumulative"] <= cap,
-                }
-            )
+    wanted = request.GET.get("round") or request.POST.get("round")
+    selected = next((r for r in rounds if str(r.pk) == wanted), rounds[0] if rounds else None)
+    return rounds, selected
+
+
+def ranking(request, model_admin):
+    """The committee's ranking per field (``grants.committee.ranking``): staff set proposed
+    amounts against the cut-off line and assign a reviewer to a whole field."""
+    _staff_only(request, model_admin)
+    rounds, selected = _selected_round(request)
+    can_decide = request.user.has_perm(DECIDE_PERMISSION)
+    if request.method == "POST" and selected is not None:
+        if not can_decide:
+            raise PermissionDenied
+        url = reverse("admin:grants_application_ranking") + f"?round={selected.pk}"
+        if "assign_field" in request.POST:
+            _assign_field(request, selected)
+        else:
+            _save_proposed(request, selected)
+        return HttpResponseRedirect(url + "#field-" + request.POST.get("field", ""))
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": Application._meta,
         "title": _("Ranking by field"),
         "rounds": rounds,
         "selected": selected,
-        "fields": list(fields.values()),
+        "fields": committee.ranking(selected) if selected is not None else [],
+        "can_decide": can_decide,
+        "reviewers": roles.reviewers() if can_decide else [],
     }
     return TemplateResponse(request, "admin/grants/application/ranking.html", context)
+
+
+def _save_proposed(request, round_) -> None:
+    applications = Application.objects.filter(
+        round=round_, field_id=request.POST.get("field") or None, status=workflow.IN_REVIEW
+    )
+    amounts = []
+    for application in applications:
+        key = f"proposed_{application.pk}"
+        if key not in request.POST:
+            continue
+        raw = request.POST[key].replace(",", "").strip()
+        if raw and not raw.isdigit():
+            messages.error(request, _("“%(title)s”: write the amount in won, digits only.") % {"title": application})
+            continue
+        amounts.append((application, int(raw) if raw else None))
+    results = services.applications_propose_amounts(amounts=amounts, by=request.user)
+    saved = sum(1 for _a, error in results if error is None)
+    if saved:
+        messages.success(request, _("Proposed amounts saved: %(count)s.") % {"count": saved})
+    for application, error in results:
+        if error is not None:
+            messages.error(request, _("Refused “%(title)s”: %(reason)s") % {"title": application, "reason": error})
+
+
+def _assign_field(request, round_) -> None:
+    reviewer = roles.reviewers().filter(pk=request.POST.get("reviewer") or None).first()
+    field_ = round_.fields.filter(pk=request.POST.get("field") or None).first()
+    if reviewer is None or field_ is None:
+        messages.error(request, _("Choose a reviewer."))
+        return
+    results = services.reviewers_assign_field(reviewer=reviewer, round_=round_, field=field_, by=request.user)
+    messages.success(
+        request,
+        _("%(name)s is assigned to %(count)s applications of “%(field)s”.")
+        % {"name": reviewer.name, "count": sum(1 for _a, e in results if e is None), "field": field_},
+    )
+
+
+def committee_export(request, model_admin):
+    """The committee sheet of a round (``grants.committee.committee_sheet``), access-logged."""
+    _staff_only(request, model_admin)
+    _rounds, selected = _selected_round(request)
+    if selected is None:
+        raise Http404
+    content = committee.committee_sheet(selected)
+    access_record(user=request.user, action=AccessLog.Action.EXPORT, subject=selected, detail="committee sheet")
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="committee-{selected.year}-{selected.pk}.xlsx"'
+    return response
 
 
 def attachment_download(request, model_admin, attachment_id):
@@ -252,8 +309,7 @@ def attachment_download(request, model_admin, attachment_id):
 @require_POST
 def export(request, model_admin):
     """Export the changelist as filtered: small exports at once, large ones via Celery."""
-    if not model_admin.has_view_permission(request):
-        raise PermissionDenied
+    _staff_only(request, model_admin)
     form = ExportForm(request.POST)
     if not form.is_valid():
         raise PermissionDenied
@@ -285,8 +341,66 @@ def export(request, model_admin):
 
 def export_download(request, model_admin, job_id):
     """A finished export, for the person who asked for it (or a superuser)."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
     job = get_object_or_404(ExportJob, pk=job_id, status=ExportJob.Status.DONE)
     if job.requested_by_id != request.user.pk and not request.user.is_superuser:
         raise PermissionDenied
     access_record(user=request.user, action=AccessLog.Action.DOWNLOAD, subject=job, detail=f"export job {job.pk}")
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+
+
+def publish_results(request, model_admin, object_id):
+    """Publish a round's results in one act, after a confirmation that says what goes out."""
+    round_ = get_object_or_404(GrantRound, pk=object_id)
+    if not model_admin.has_view_permission(request, round_) or not request.user.has_perm(DECIDE_PERMISSION):
+        raise PermissionDenied
+    change_url = reverse("admin:grants_grantround_change", args=[round_.pk])
+    if request.method == "POST":
+        try:
+            services.round_publish_results(round_=round_, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The results of “%(round)s” are published.") % {"round": round_})
+        return HttpResponseRedirect(change_url)
+    decided = services.publication_decided(round_)
+    approvals = decided.filter(status=workflow.APPROVED).count()
+    rejections = decided.filter(status=workflow.REJECTED).count()
+    undecided = round_.applications.filter(
+        status__in=[workflow.SUBMITTED, workflow.SCREENING, workflow.IN_REVIEW, workflow.CHANGES_REQUESTED]
+    ).count()
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": GrantRound._meta,
+        "original": round_,
+        "title": _("Publish the results: %(round)s") % {"round": round_},
+        "round": round_,
+        "approvals": approvals,
+        "rejections": rejections,
+        "emails": approvals + rejections,
+        "undecided": undecided,
+        "change_url": change_url,
+    }
+    return TemplateResponse(request, "admin/grants/grantround/publish_results.html", context)
+
+
+def assign_reviewer_page(model_admin, request, queryset, reviewers):
+    """The confirmation page of the "assign a reviewer" action: pick the reviewer, see the
+    conflicts the portal suspects for each application."""
+    applications = list(queryset.select_related("group", "group__dong"))
+    chosen = reviewers.filter(pk=request.POST.get("reviewer") or None).first()
+    rows = [
+        {"application": a, "conflicts": reviewing.suggested_conflicts(chosen, a) if chosen else []}
+        for a in applications
+    ]
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Application._meta,
+        "title": _("Assign a reviewer"),
+        "rows": rows,
+        "reviewers": reviewers,
+        "chosen": chosen,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/grants/application/assign_reviewer.html", context)

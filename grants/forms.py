@@ -12,6 +12,7 @@ from grants import uploads
 from grants.consents import CONSENT_TEXTS
 from grants.models import Attachment, BudgetLine, Field
 from networks.models import CommunityGroup, Dong
+from portal.field_groups import BootstrapFieldGroups
 
 LONG_TEXT = 3000
 MAX_AMOUNT = 10_000_000_000  # ten billion won: far beyond any line, well inside the column
@@ -115,7 +116,7 @@ class AmountField(forms.IntegerField):
         return super().to_python(value)
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(BootstrapFieldGroups, forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=BudgetLine.Category.choices)
     item = forms.CharField(label=_("What it pays for"), max_length=200)
     amount = AmountField(label=_("Amount (KRW)"), min_value=1, max_value=MAX_AMOUNT)
@@ -136,6 +137,10 @@ class BudgetLineForm(forms.Form):
             self._errors = ErrorDict()
             self.cleaned_data = {}
             return
+        # A line with something written on it is always checked and kept, even when it equals
+        # its initial values: Django would skip an unchanged extra form (empty_permitted), and
+        # that line would then vanish from the saved budget.
+        self.empty_permitted = False
         super().full_clean()
 
 
@@ -175,7 +180,7 @@ class BaseBudgetFormSet(forms.BaseFormSet):
                 )
             )
         minimum = self.round.min_self_contribution_percent
-        if total and own * 100 < minimum * total:
+        if total and not self.round.self_contribution_is_enough(own=own, total=total):
             errors.append(
                 ValidationError(
                     _(
@@ -185,7 +190,7 @@ class BaseBudgetFormSet(forms.BaseFormSet):
                     code="self_contribution_low",
                     params={
                         "min": minimum,
-                        "needed": f"{-(-minimum * total // 100):,}",
+                        "needed": f"{self.round.self_contribution_needed(total=total):,}",
                         "total": f"{total:,}",
                         "own": f"{own:,}",
                     },

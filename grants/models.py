@@ -1,11 +1,14 @@
 """Rounds, fields, applications, budget lines, attachments, consents and the status history."""
 
 from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +71,11 @@ class GrantRound(models.Model):
         _("remind about requested changes after (days)"), default=5
     )
     review_waiting_days = models.PositiveSmallIntegerField(_("staff digest: waiting for review over (days)"), default=7)
+    min_reviews = models.PositiveSmallIntegerField(
+        _("minimum reviews per application"),
+        default=2,
+        help_text=_("The committee's ranking flags applications with fewer scored reviews."),
+    )
     visit_overdue_days = models.PositiveSmallIntegerField(_("mentor digest: no visit for (days)"), default=30)
     results_published_at = models.DateTimeField(
         _("results published at"),
@@ -107,6 +115,34 @@ class GrantRound(models.Model):
     def results_published(self) -> bool:
         return self.results_published_at is not None
 
+    def closed_message(self) -> str:
+        return _("The round closed on %(date)s, so new applications can no longer be submitted.") % {
+            "date": timezone.localtime(self.closes_at).strftime("%Y-%m-%d %H:%M")
+        }
+
+    def self_contribution_is_enough(self, *, own: int, total: int) -> bool:
+        """The one home of the self-contribution rule: the group pays at least
+        ``min_self_contribution_percent`` of the whole project cost.
+
+        Compared exactly in integers (``own × 100 ≥ minimum × total``), never on a rounded
+        share: 10 % passes, 9.96 % does not. An empty budget (``total == 0``) is not enough.
+        The budget form, the screening checklist and the live totals (static/js/budget.js) ask
+        this one rule.
+        """
+        return total > 0 and own * 100 >= self.min_self_contribution_percent * total
+
+    def self_contribution_needed(self, *, total: int) -> int:
+        """The smallest self-contribution (won) that satisfies the rule for ``total``."""
+        return -(-self.min_self_contribution_percent * total // 100)
+
+
+def self_contribution_share(*, own: int, total: int) -> Decimal:
+    """The self-contribution share for display, rounded *down* to 0.1 %, so a share that fails
+    the rule (9.96 %) never reads as the minimum (it shows 9.9, not 10.0)."""
+    if not total:
+        return Decimal("0.0")
+    return (Decimal(own) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+
 
 class FieldEnvelope(models.Model):
     """A field's part of a round: which fields a round funds, with an optional budget cap."""
@@ -137,6 +173,14 @@ class ApplicationQuerySet(models.QuerySet):
     def for_representative(self, user):
         """Applications of the groups this user represents."""
         return self.filter(group__representative=user)
+
+    def missing_documents(self):
+        """Applications still lacking at least one of ``Attachment.REQUIRED_KINDS`` (in SQL;
+        the per-application list is ``Application.missing_document_kinds``)."""
+        lacking = Q()
+        for kind in Attachment.REQUIRED_KINDS:
+            lacking |= ~Exists(Attachment.objects.filter(application=OuterRef("pk"), kind=kind))
+        return self.filter(lacking) if Attachment.REQUIRED_KINDS else self.none()
 
     def with_list_relations(self):
         return self.select_related("group", "group__dong", "round", "field")
@@ -181,7 +225,19 @@ class Application(models.Model):
     resident_participation = models.TextField(_("how residents take part"), blank=True)
     requested_amount = models.PositiveBigIntegerField(_("requested subsidy (KRW)"), default=0)
     awarded_amount = models.PositiveBigIntegerField(_("awarded amount (KRW)"), null=True, blank=True)
+    proposed_amount = models.PositiveBigIntegerField(
+        _("proposed amount (KRW)"),
+        null=True,
+        blank=True,
+        help_text=_("The committee's working figure before the decision; the award is set when approving."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Kept by the review services (grants.services._store_average_score): the staff list sorts
+    # and the committee ranks by them without aggregating every review of the round.
+    average_score = models.DecimalField(
+        _("average score"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False
+    )
+    score_count = models.PositiveSmallIntegerField(_("number of scored reviews"), default=0, editable=False)
     decision_note = models.TextField(_("decision note"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # What the application is judged on: the group as it stood at its (latest) submission, so an
@@ -229,6 +285,10 @@ class Application(models.Model):
             models.Index(fields=["-submitted_at", "-id"], name="application_default_order_idx"),
             # The staff list is almost always filtered to one round, newest first.
             models.Index(fields=["round", "-submitted_at", "-id"], name="application_round_order_idx"),
+            # Sorting one round by score (the staff list, the committee's ranking).
+            models.Index(fields=["round", "average_score", "id"], name="application_round_score_idx"),
+            # The staff search by title (``UPPER(title) LIKE``), see accounts.User.
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="application_title_trgm"),
         ]
         permissions = [
             ("decide_application", _("Can approve, reject or request changes to applications")),
@@ -266,12 +326,47 @@ class Application(models.Model):
         return workflow.PHASES[self.status]
 
     @property
+    def resident_status(self) -> str:
+        """The status the resident sees: a decision not yet released reads as "in review"."""
+        if self.status in workflow.RELEASED_DECISIONS and not self.decision_visible_to_resident:
+            return workflow.IN_REVIEW
+        return self.status
+
+    @property
     def resident_status_label(self):
-        return self.phase.resident_label
+        return workflow.PHASES[self.resident_status].resident_label
+
+    @property
+    def resident_changes(self) -> list:
+        """The history the resident sees: the decision (and its reason) only once released.
+        Uses prefetched ``status_changes`` when there are any."""
+        visible = self.decision_visible_to_resident
+        return [
+            change
+            for change in self.status_changes.all()
+            if visible or change.to_status not in workflow.RELEASED_DECISIONS
+        ]
+
+    def resident_edit_refusal(self, *, at=None) -> "EditRefusal | None":
+        """Why the resident may not change this application now, or ``None`` when they may.
+
+        The one home of "may the resident still edit": the services refuse with it under a row
+        lock, the views redirect with its message, and the pages hide their edit links with
+        ``resident_can_edit``. A withdrawn application says so (철회) instead of "with the
+        district"; a draft cannot change once its round has closed.
+        """
+        if self.status == workflow.WITHDRAWN:
+            return EditRefusal("withdrawn", _("You withdrew this application, so it can no longer be changed."))
+        if not self.phase.resident_can_edit:
+            return EditRefusal("not_editable", _("This application is with the district now and cannot be changed."))
+        if self.status == workflow.DRAFT and not self.round.is_open(at):
+            return EditRefusal("round_closed", self.round.closed_message())
+        return None
 
     @property
     def resident_can_edit(self) -> bool:
-        return self.phase.resident_can_edit
+        """May the resident change it now (see ``resident_edit_refusal``)."""
+        return self.resident_edit_refusal() is None
 
     @property
     def decision_visible_to_resident(self) -> bool:
@@ -283,12 +378,35 @@ class Application(models.Model):
         is visible at once. Resident pages, decision emails and public results ask this;
         ``grants.signals.decision_released`` fires exactly when it turns true.
         """
-        return self.status in (workflow.APPROVED, workflow.REJECTED) and self.round.results_published
+        return self.status in workflow.RELEASED_DECISIONS and self.round.results_published
 
-    def missing_document_kinds(self) -> list[str]:
-        """Required attachment kinds not yet uploaded (one query)."""
-        present = set(self.attachments.values_list("kind", flat=True))
+    def current_change_request(self) -> "StatusChange | None":
+        """The staff's open change request (note, parts to change, deadline) while the
+        application waits for the resident's changes; ``None`` otherwise. Uses prefetched
+        ``status_changes`` when there are any."""
+        if self.status != workflow.CHANGES_REQUESTED:
+            return None
+        requests = [change for change in self.status_changes.all() if change.to_status == workflow.CHANGES_REQUESTED]
+        return max(requests, key=lambda change: (change.at, change.pk), default=None)
+
+    def missing_document_kinds(self, attachments=None) -> list[str]:
+        """The one home of "which documents are missing": required attachment kinds not yet
+        uploaded, in ``Attachment.REQUIRED_KINDS`` order. Pass already-fetched ``attachments``
+        to avoid the query; prefetched attachments are used too."""
+        files = attachments if attachments is not None else self.attachments.all()
+        present = {attachment.kind for attachment in files}
         return [kind for kind in Attachment.REQUIRED_KINDS if kind not in present]
+
+    def missing_document_labels(self, attachments=None) -> list[str]:
+        return [Attachment.Kind(kind).label for kind in self.missing_document_kinds(attachments)]
+
+
+@dataclass(frozen=True)
+class EditRefusal:
+    """Why a resident may not change an application: a stable code and a plain message."""
+
+    code: str
+    message: str
 
 
 class BudgetLine(models.Model):
@@ -392,7 +510,16 @@ class Consent(models.Model):
 
 
 class StatusChange(models.Model):
-    """The audit row of every status change: who, when, from, to and why."""
+    """The audit row of every status change: who, when, from, to and why. A change request
+    also says which parts of the application need work (``steps``) and by when (``respond_by``)."""
+
+    class Step(models.TextChoices):
+        # The resident's pages a change request can point at (values are the step URL names).
+        GROUP = "group", _("Group details")
+        PROJECT = "project", _("Project")
+        BUDGET = "budget", _("Budget")
+        DOCUMENTS = "documents", _("Documents")
+        CONSENT = "consent", _("Consent")
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("application")
@@ -404,6 +531,13 @@ class StatusChange(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    steps = ArrayField(
+        models.CharField(max_length=20, choices=Step.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("parts that need changes"),
+    )
+    respond_by = models.DateField(_("changes due by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("status change")
@@ -417,6 +551,11 @@ class StatusChange(models.Model):
     @property
     def resident_label(self):
         return workflow.PHASES[self.to_status].resident_label
+
+    @property
+    def step_labels(self) -> list[tuple[str, str]]:
+        """(step, label) of the parts a change request points at, in page order."""
+        return [(step.value, step.label) for step in self.Step if step.value in self.steps]
 
 
 # --- staff side (issue 4)
@@ -546,6 +685,36 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.value}"
+
+
+class ReviewerAssignment(models.Model):
+    """A reviewer assigned by staff to one application: a reviewer sees and scores only these."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reviewer_assignments", verbose_name=_("application")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="grant_review_assignments",
+        verbose_name=_("reviewer"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("assigned by")
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reviewer assignment")
+        verbose_name_plural = _("reviewer assignments")
+        ordering = ["application", "assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="reviewer_assignment_once"),
+        ]
+        indexes = [models.Index(fields=["reviewer", "application"], name="reviewerassign_reviewer_idx")]
+
+    def __str__(self):
+        return f"{self.reviewer} · {self.application_id}"
 
 
 def export_path(instance, filename):

@@ -54,27 +54,23 @@ def collect_missing_documents(now):
 
     One reminder per submission (a resubmission is a new occasion). Two queries in all.
     """
-    required = Attachment.REQUIRED_KINDS
     applications = (
         Application.objects.filter(
             status__in=[workflow.SUBMITTED, workflow.SCREENING], submitted_at__lte=now - DOCUMENTS_GRACE
         )
+        .missing_documents()
         .select_related("group__representative", "round")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.only("id", "application_id", "kind")))
     )
-    labels = dict(Attachment.Kind.choices)
     for application in applications:
-        present = {attachment.kind for attachment in application.attachments.all()}
-        missing = [kind for kind in required if kind not in present]
-        if not missing:
-            continue
+        missing = application.missing_document_labels()
         yield ReminderDue(
             user=application.group.representative,
             dedup_key=f"documents-missing:application:{application.pk}:submitted:{application.submitted_at:%Y%m%d%H%M%S}",
             subject=_("Documents are missing from your application: %(title)s"),
             subject_params={"title": application.title or application.group.name},
             template="grants/email/documents_missing",
-            context={"application": application, "missing": [labels.get(kind, kind) for kind in missing]},
+            context={"application": application, "missing": missing},
             related=application,
         )
 

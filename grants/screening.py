@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from grants import workflow
-from grants.models import Application, Attachment, BudgetLine, EligibilityOverride
+from grants.models import Application, Attachment, BudgetLine, EligibilityOverride, self_contribution_share
 
 Check = EligibilityOverride.Check
 
@@ -23,10 +23,11 @@ class CheckResult:
         return self.override.passed if self.override is not None else self.automatic
 
 
-def self_contribution_percent(lines) -> float:
+def self_contribution_totals(lines) -> tuple[int, int]:
+    """(own, total) won of a budget's lines."""
     total = sum(line.amount for line in lines)
     own = sum(line.amount for line in lines if line.source == BudgetLine.Source.SELF)
-    return round(own * 100 / total, 1) if total else 0.0
+    return own, total
 
 
 def eligibility_checks(application: Application) -> list[CheckResult]:
@@ -36,7 +37,7 @@ def eligibility_checks(application: Application) -> list[CheckResult]:
     judged = application.judged_group  # the group as submitted, not as edited since
     lines = list(application.budget_lines.all())
     overrides = {o.criterion: o for o in application.eligibility_overrides.select_related("by")}
-    percent = self_contribution_percent(lines)
+    own, total = self_contribution_totals(lines)
     missing = application.missing_document_kinds()
     kinds = dict(Attachment.Kind.choices)
     others = (
@@ -60,9 +61,9 @@ def eligibility_checks(application: Application) -> list[CheckResult]:
         ),
         (
             Check.SELF_CONTRIBUTION,
-            bool(lines) and percent >= round_.min_self_contribution_percent,
+            round_.self_contribution_is_enough(own=own, total=total),
             _("%(percent)s%% of the project cost; at least %(min)s%% needed")
-            % {"percent": percent, "min": round_.min_self_contribution_percent},
+            % {"percent": self_contribution_share(own=own, total=total), "min": round_.min_self_contribution_percent},
         ),
         (
             Check.SUBSIDY_CAP,

@@ -27,13 +27,15 @@ def closed_rounds():
     return GrantRound.objects.filter(closes_at__lte=timezone.now()).order_by("-closes_at")
 
 
-def approved_applications(round_):
-    """The public results of a closed round: approved groups, titles, fields, amounts."""
-    return (
+def approved_applications(round_) -> list[Application]:
+    """The public results of a round: approved groups, titles, fields, amounts, and only
+    those whose decision is released (``Application.decision_visible_to_resident``)."""
+    approved = (
         round_.applications.filter(status=Application.Status.APPROVED)
-        .select_related("group", "group__dong", "submitted_dong", "field")
+        .select_related("group", "group__dong", "submitted_dong", "field", "round")
         .order_by("field__order", "submitted_group_name", "group__name")
     )
+    return [application for application in approved if application.decision_visible_to_resident]
 
 
 def group_for_user(user) -> CommunityGroup | None:
@@ -116,15 +118,8 @@ def submission_problems(application, *, budget_lines=None, attachments=None, con
     lines = budget_lines if budget_lines is not None else list(application.budget_lines.all())
     if not any(line.source == "subsidy" for line in lines):
         problems.append(Problem("budget", "budget-lines", _("Add at least one budget line paid by the subsidy.")))
-    files = attachments if attachments is not None else list(application.attachments.all())
-    present = {attachment.kind for attachment in files}
-    for kind in Attachment.REQUIRED_KINDS:
-        if kind not in present:
-            problems.append(
-                Problem(
-                    "documents", "id_kind", _("Attach the document: %(kind)s.") % {"kind": Attachment.Kind(kind).label}
-                )
-            )
+    for label in application.missing_document_labels(attachments):
+        problems.append(Problem("documents", "id_kind", _("Attach the document: %(kind)s.") % {"kind": label}))
     given = consents_by_kind if consents_by_kind is not None else {c.kind: c for c in application.consents.all()}
     for kind in consents.REQUIRED_KINDS:
         consent = given.get(kind)
@@ -136,3 +131,56 @@ def submission_problems(application, *, budget_lines=None, attachments=None, con
     for message in eligibility_problems(application.group, application.round):
         problems.append(Problem("group", "id_member_count", message))
     return problems
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The 접수증 of one submission: what the district received, when, under which number."""
+
+    number: str
+    submitted_at: object
+    requested_amount: int
+    documents: list[tuple[str, str]]  # (document type, file name)
+    resubmission: bool
+
+
+def submission_receipt(application: Application, change: StatusChange | None = None) -> Receipt | None:
+    """The receipt of ``change`` (a move to "submitted"), or of the latest submission.
+
+    The number is the round's year, the application's number and the submission's sequence
+    (``2026-00042-01``; a resubmission after requested changes gets ``-02``), so it is stable
+    and needs no stored counter. Two queries.
+    """
+    submissions = list(
+        application.status_changes.filter(to_status=Application.Status.SUBMITTED).order_by("at", "id").only("id", "at")
+    )
+    if change is None:
+        change = submissions[-1] if submissions else None
+    if change is None:
+        return None
+    sequence = next((index for index, row in enumerate(submissions, start=1) if row.pk == change.pk), len(submissions))
+    documents = [
+        (str(Attachment.Kind(attachment.kind).label), attachment.original_name)
+        for attachment in application.attachments.order_by("kind", "uploaded_at", "id")
+    ]
+    return Receipt(
+        number=f"{application.round.year}-{application.pk:05d}-{sequence:02d}",
+        submitted_at=change.at,
+        requested_amount=application.requested_amount,
+        documents=documents,
+        resubmission=sequence > 1,
+    )
+
+
+def award_facts(application) -> dict:
+    """What an approval means in money, for the resident's pages and the decision email:
+    the award, the request, the difference and, for a reduced award, the self-contribution
+    the round still asks of the smaller project."""
+    awarded, requested = application.awarded_amount or 0, application.requested_amount
+    return {
+        "awarded": awarded,
+        "requested": requested,
+        "reduced": awarded < requested,
+        "difference": max(requested - awarded, 0),
+        "min_self_percent": application.round.min_self_contribution_percent,
+    }

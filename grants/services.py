@@ -9,14 +9,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AccessLog
 from accounts.services import access_record
 from grants import consents as consent_texts
-from grants import notices, screening, selectors, signals, workflow
+from grants import notices, roles, screening, selectors, signals, workflow
 from grants.models import (
     Application,
     Attachment,
@@ -28,6 +28,7 @@ from grants.models import (
     FieldEnvelope,
     GrantRound,
     Review,
+    ReviewerAssignment,
     Score,
     StatusChange,
 )
@@ -41,16 +42,29 @@ class TransitionNotAllowed(ValidationError):
 
 @transaction.atomic
 def transition(
-    *, application: Application, to_status: str, by, note: str = "", actor: str | None = None, **changes
+    *,
+    application: Application,
+    to_status: str,
+    by,
+    note: str = "",
+    actor: str | None = None,
+    change_details: dict | None = None,
+    **changes,
 ) -> Application:
     """Move ``application`` to ``to_status`` if the workflow allows it.
 
     Locks the row, re-reads its status, records a ``StatusChange`` (who, when, from, to,
-    note), applies ``changes`` to the row, and emails the resident after commit.
+    note, plus ``change_details`` such as a change request's steps and deadline), applies
+    ``changes`` to the row, and emails the resident after commit.
     ``actor`` (``workflow.RESIDENT`` or ``workflow.STAFF``) restricts who may make the move.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
     from_status = locked.status
+    held = to_status in workflow.RELEASED_DECISIONS
+    if held:
+        # Queue behind (or ahead of) a publication of the round, which locks the same row,
+        # so a decision is released either by the publication or here, never by neither.
+        locked.round = GrantRound.objects.select_for_update(no_key=True).get(pk=locked.round_id)
     if not workflow.is_allowed(from_status, to_status, actor):
         raise TransitionNotAllowed(
             _("An application that is “%(from)s” cannot be moved to “%(to)s”.")
@@ -67,11 +81,27 @@ def transition(
         setattr(locked, name, value)
     locked.save()
     change = StatusChange.objects.create(
-        application=locked, from_status=from_status, to_status=to_status, by=by, at=now, note=note
+        application=locked,
+        from_status=from_status,
+        to_status=to_status,
+        by=by,
+        at=now,
+        note=note,
+        **(change_details or {}),
     )
-    notices.status_changed(application=locked, change=change)
+    if not held:
+        notices.status_changed(application=locked, change=change)
+    elif locked.decision_visible_to_resident:
+        _release_decision(application=locked, by=by)
     application.refresh_from_db()
     return locked
+
+
+def _release_decision(*, application: Application, by) -> None:
+    """The decision is visible to the resident from now on: email them (through the outbox,
+    inside the caller's transaction) and tell the higher apps."""
+    notices.decision_released(application=application)
+    signals.decision_released.send(sender=Application, application=application, by=by)
 
 
 # --- staff side (issue 4)
@@ -129,13 +159,19 @@ def screening_pass(*, application: Application, by, note: str = "") -> Applicati
     return transition(application=application, to_status=workflow.IN_REVIEW, by=by, note=note, actor=workflow.STAFF)
 
 
-def _decide_with_text(*, application, to_status, text, by, missing_message, code) -> Application:
+def _decide_with_text(*, application, to_status, text, by, missing_message, code, change_details=None) -> Application:
     """A staff decision whose text (a reason or a note) is required and shown to the resident."""
     text = text.strip()
     if not text:
         raise ValidationError(missing_message, code=code)
     return transition(
-        application=application, to_status=to_status, by=by, note=text, actor=workflow.STAFF, decision_note=text
+        application=application,
+        to_status=to_status,
+        by=by,
+        note=text,
+        actor=workflow.STAFF,
+        change_details=change_details,
+        decision_note=text,
     )
 
 
@@ -153,8 +189,16 @@ def application_reject(*, application: Application, reason: str, by) -> Applicat
 
 
 @transaction.atomic
-def application_request_changes(*, application: Application, note: str, by) -> Application:
-    """Send the application back to the resident with a note on what to change."""
+def application_request_changes(*, application: Application, note: str, by, steps=(), respond_by=None) -> Application:
+    """Send the application back to the resident with a note on what to change, optionally
+    the parts that need work (``StatusChange.Step`` values; the resident's pages link straight
+    to them) and a date to respond by (not in the past)."""
+    unknown = set(steps) - set(StatusChange.Step.values)
+    if unknown:
+        raise ValidationError(_("Unknown part of the application."), code="unknown_step")
+    if respond_by is not None and respond_by < timezone.localdate():
+        raise ValidationError(_("The date for the changes cannot be in the past."), code="respond_by_past")
+    ordered = [step for step in StatusChange.Step.values if step in set(steps)]
     return _decide_with_text(
         application=application,
         to_status=workflow.CHANGES_REQUESTED,
@@ -162,6 +206,7 @@ def application_request_changes(*, application: Application, note: str, by) -> A
         by=by,
         missing_message=_("Say what the group should change."),
         code="note_required",
+        change_details={"steps": ordered, "respond_by": respond_by},
     )
 
 
@@ -227,8 +272,6 @@ def application_approve(*, application: Application, amount: int, by, note: str 
         awarded_amount=amount,
         decision_note=note,
     )
-    if GrantRound.objects.filter(pk=approved.round_id, results_published_at__isnull=False).exists():
-        signals.decision_released.send(sender=Application, application=approved, by=by)
     return approved
 
 
@@ -240,20 +283,27 @@ class AlreadyPublished(ValidationError):
 def round_publish_results(*, round_: GrantRound, by) -> GrantRound:
     """Publish ``round_``'s results in one act: from now on residents see its decisions.
 
-    Locks the round, refuses a second publication, stamps ``results_published_at`` and
-    sends ``grants.signals.decision_released`` for every decided application in the same
-    transaction (``projects`` opens each funded project from it).
+    Locks the round, refuses a second publication, stamps ``results_published_at``, queues
+    each decided application's decision email in the outbox and sends
+    ``grants.signals.decision_released`` for it, all in the same transaction (``projects``
+    opens each funded project from it). Decisions taken afterwards are released at once by
+    ``transition``.
     """
     locked = GrantRound.objects.select_for_update().get(pk=round_.pk)
     if locked.results_published_at is not None:
         raise AlreadyPublished(_("These results were already published."), code="already_published")
     locked.results_published_at = timezone.now()
     locked.save(update_fields=["results_published_at"])
-    decided = Application.objects.filter(round=locked, status__in=[workflow.APPROVED, workflow.REJECTED])
-    for application in decided.select_related("round", "group").order_by("pk"):
-        signals.decision_released.send(sender=Application, application=application, by=by)
+    for application in publication_decided(locked).select_related("group__representative").order_by("pk"):
+        application.round = locked
+        _release_decision(application=application, by=by)
     round_.results_published_at = locked.results_published_at
     return locked
+
+
+def publication_decided(round_: GrantRound):
+    """The applications whose decisions publishing ``round_`` releases (one email each)."""
+    return Application.objects.filter(round=round_, status__in=workflow.RELEASED_DECISIONS)
 
 
 def applications_approve_bulk(*, awards: list[tuple[Application, int]], by) -> list[tuple[Application, str | None]]:
@@ -273,14 +323,107 @@ def applications_approve_bulk(*, awards: list[tuple[Application, int]], by) -> l
     return results
 
 
+def applications_propose_amounts(
+    *, amounts: list[tuple[Application, int | None]], by
+) -> list[tuple[Application, str | None]]:
+    """Set (or clear, with ``None``) the committee's proposed amount of each application in
+    review: more than zero and at most the request. Returns ``(application, reason)`` for
+    each refusal, ``(application, None)`` for each amount saved."""
+    results = []
+    for application, amount in amounts:
+        if application.status != workflow.IN_REVIEW:
+            results.append((application, _("only applications in review get a proposed amount.")))
+        elif amount is not None and not 0 < amount <= application.requested_amount:
+            results.append(
+                (
+                    application,
+                    _("the proposed amount must be more than zero and at most the %(requested)s KRW requested.")
+                    % {"requested": f"{application.requested_amount:,}"},
+                )
+            )
+        else:
+            Application.objects.filter(pk=application.pk, status=workflow.IN_REVIEW).update(proposed_amount=amount)
+            results.append((application, None))
+    return results
+
+
+# Reviewers may be assigned until the committee decides.
+ASSIGNABLE_STATUSES = (workflow.SUBMITTED, workflow.SCREENING, workflow.IN_REVIEW)
+
+
+@transaction.atomic
+def reviewers_assign(*, reviewer, applications, by) -> list[tuple[Application, str | None]]:
+    """Assign ``reviewer`` to each application (singly or in bulk); assigning twice is a no-op.
+
+    Returns ``(application, None)`` for each assignment made or kept and
+    ``(application, reason)`` for each refusal (decided, withdrawn or a draft).
+    """
+    if not reviewer.is_active or not reviewer.has_perm("grants.score_application"):
+        raise ValidationError(_("%(name)s is not a reviewer.") % {"name": reviewer}, code="not_a_reviewer")
+    results, accepted = [], []
+    for application in applications:
+        if application.status in ASSIGNABLE_STATUSES:
+            accepted.append(application)
+            results.append((application, None))
+        else:
+            results.append(
+                (
+                    application,
+                    _("it is “%(status)s”; reviewers are assigned before the decision.")
+                    % {"status": workflow.PHASES[application.status].staff_label},
+                )
+            )
+    ReviewerAssignment.objects.bulk_create(
+        [ReviewerAssignment(application=a, reviewer=reviewer, assigned_by=by) for a in accepted],
+        ignore_conflicts=True,
+    )
+    return results
+
+
+def reviewers_assign_field(*, reviewer, round_: GrantRound, field, by) -> list[tuple[Application, str | None]]:
+    """Assign ``reviewer`` to every application of ``field`` in ``round_`` not yet decided."""
+    applications = Application.objects.filter(round=round_, field=field, status__in=ASSIGNABLE_STATUSES)
+    return reviewers_assign(reviewer=reviewer, applications=list(applications.order_by("pk")), by=by)
+
+
+@transaction.atomic
+def reviewer_unassign(*, reviewer, application: Application, by) -> None:
+    """Take ``reviewer`` off ``application``; their review, if any, stays on record."""
+    ReviewerAssignment.objects.filter(application=application, reviewer=reviewer).delete()
+
+
 def _weighted_score(criteria: list[Criterion], values: dict[int, int]) -> Decimal:
     total_weight = sum(criterion.weight for criterion in criteria)
     points = sum(Decimal(values[c.pk]) / c.max_score * c.weight for c in criteria)
     return (points * 100 / total_weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _check_reviewer(reviewer) -> None:
+def _lock_for_scoring(application: Application) -> None:
+    """Serialise score changes per application (application row first, then the review), so
+    two reviewers saving at once cannot each store an average that misses the other's score."""
+    Application.objects.select_for_update().filter(pk=application.pk).values_list("pk", flat=True).get()
+
+
+def _store_average_score(application: Application) -> None:
+    """Keep ``Application.average_score`` and ``score_count`` equal to the mean and number of
+    its scored reviews (conflicts excluded). Called by every service that changes a score, in
+    its transaction and under ``_lock_for_scoring``; the staff list sorts by the stored value."""
+    scored = Review.objects.filter(application=application, weighted_score__isnull=False)
+    summary = scored.aggregate(average=Avg("weighted_score"), count=Count("id"))
+    average = summary["average"]
+    if average is not None:
+        average = Decimal(average).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    Application.objects.filter(pk=application.pk).update(average_score=average, score_count=summary["count"])
+    application.average_score, application.score_count = average, summary["count"]
+
+
+def _check_reviewer(reviewer, application: Application) -> None:
     if not reviewer.has_perm("grants.score_application"):
+        raise PermissionDenied
+    if (
+        roles.reviewer_scope(reviewer)
+        and not ReviewerAssignment.objects.filter(application=application, reviewer=reviewer).exists()
+    ):
         raise PermissionDenied
 
 
@@ -288,10 +431,11 @@ def _check_reviewer(reviewer) -> None:
 def review_declare_conflict(*, application: Application, reviewer, note: str) -> Review:
     """Declare a conflict of interest: any scores this reviewer gave are removed, and from now
     on the reviewer cannot score this application (the database refuses score rows too)."""
-    _check_reviewer(reviewer)
+    _check_reviewer(reviewer, application)
     note = note.strip()
     if not note:
         raise ValidationError(_("Describe the conflict of interest."), code="conflict_note_required")
+    _lock_for_scoring(application)
     review, _created = Review.objects.select_for_update().get_or_create(application=application, reviewer=reviewer)
     review.scores.all().delete()
     review.conflict_of_interest = True
@@ -299,6 +443,7 @@ def review_declare_conflict(*, application: Application, reviewer, note: str) ->
     review.weighted_score = None
     review.scored_at = None
     review.save()
+    _store_average_score(application)
     return review
 
 
@@ -309,9 +454,10 @@ def review_score(*, application: Application, reviewer, values: dict[int, int], 
     Refused when the reviewer declared a conflict of interest, when the application is not in
     review, or when a score is missing or out of range.
     """
-    _check_reviewer(reviewer)
+    _check_reviewer(reviewer, application)
     if application.status != workflow.IN_REVIEW:
         raise ValidationError(_("Only applications in review can be scored."), code="not_in_review")
+    _lock_for_scoring(application)
     review, _created = Review.objects.select_for_update().get_or_create(application=application, reviewer=reviewer)
     if review.conflict_of_interest:
         raise ConflictOfInterestDeclared(
@@ -335,6 +481,7 @@ def review_score(*, application: Application, reviewer, values: dict[int, int], 
     review.comment = comment.strip()
     review.scored_at = timezone.now()
     review.save()
+    _store_average_score(application)
     return review
 
 
@@ -396,17 +543,15 @@ class AlreadySubmitted(Exception):
 
 
 def round_closed_message(round_) -> str:
-    return _("The round closed on %(date)s, so new applications can no longer be submitted.") % {
-        "date": timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M")
-    }
+    return round_.closed_message()
 
 
 def _lock_editable(application: Application) -> Application:
+    """Lock the row and re-ask ``Application.resident_edit_refusal`` on what is committed."""
     locked = Application.objects.select_for_update(of=("self",)).select_related("round").get(pk=application.pk)
-    if not locked.resident_can_edit:
-        raise NotEditable(_("This application is with the district now and cannot be changed."), code="not_editable")
-    if locked.status == workflow.DRAFT and not locked.round.is_open():
-        raise NotEditable(round_closed_message(locked.round), code="round_closed")
+    refusal = locked.resident_edit_refusal()
+    if refusal is not None:
+        raise NotEditable(refusal.message, code=refusal.code)
     return locked
 
 
@@ -542,10 +687,11 @@ def submit_application(*, application: Application, by) -> Application:
         .select_related("round", "group", "group__dong")
         .get(pk=application.pk)
     )
-    if locked.status not in (workflow.DRAFT, workflow.CHANGES_REQUESTED):
+    if locked.status not in (workflow.DRAFT, workflow.CHANGES_REQUESTED, workflow.WITHDRAWN):
         raise AlreadySubmitted
-    if locked.status == workflow.DRAFT and not locked.round.is_open():
-        raise NotEditable(round_closed_message(locked.round), code="round_closed")
+    refusal = locked.resident_edit_refusal()
+    if refusal is not None:
+        raise NotEditable(refusal.message, code=refusal.code)
     problems = selectors.submission_problems(locked)
     if problems:
         raise ValidationError([problem.message for problem in problems], code="incomplete")

@@ -16,7 +16,7 @@ from accounts.errors import summarise_errors
 from grants import access, selectors, services, uploads, workflow
 from grants.consents import CONSENT_TEXTS
 from grants.forms import AttachmentForm, BudgetFormSet, ConsentForm, ProjectForm
-from grants.models import Attachment, BudgetLine, GrantRound
+from grants.models import Attachment, BudgetLine, GrantRound, self_contribution_share
 
 STEPS = [
     ("project", gettext_lazy("Project")),
@@ -43,6 +43,8 @@ def home(request):
         }
     for round_ in open_rounds:
         round_.my_application = applications.get(round_.pk)
+        if round_.my_application is not None:
+            round_.my_application.round = round_  # resident_can_edit asks the round; no extra query
         round_.my_problems = selectors.eligibility_problems(group, round_) if group is not None else []
     context = {
         "open_rounds": open_rounds,
@@ -74,7 +76,10 @@ def start_application(request, round_pk):
         return redirect("grants:group")
     existing = group.applications.filter(round=round_).first()
     if existing is not None:
-        return redirect(_step_url(existing, "project") if existing.resident_can_edit else _detail_url(existing))
+        existing.round = round_
+        if blocked := _not_editable(request, existing):
+            return blocked
+        return redirect(_step_url(existing, "project"))
     if not round_.is_open():
         messages.error(request, services.round_closed_message(round_))
         return redirect("home")
@@ -103,10 +108,11 @@ def my_applications(request):
 def application_detail(request, pk):
     application = selectors.application_for_representative(request.user, pk)
     context = _summary_context(application)
-    changes = list(application.status_changes.order_by("at", "id"))
+    changes = application.resident_changes
     context["changes"] = changes
-    requests = [change for change in changes if change.to_status == workflow.CHANGES_REQUESTED]
-    context["change_request_note"] = requests[-1].note if requests else ""
+    context["receipt"] = selectors.submission_receipt(application) if application.submitted_at else None
+    visible_award = application.status == workflow.APPROVED and application.decision_visible_to_resident
+    context["award"] = selectors.award_facts(application) if visible_award else None
     context["can_withdraw"] = workflow.is_allowed(application.status, workflow.WITHDRAWN, workflow.RESIDENT)
     return render(request, "grants/application_detail.html", context)
 
@@ -116,15 +122,15 @@ def application_detail(request, pk):
 def withdraw(request, pk):
     application = selectors.application_for_representative(request.user, pk)
     if not workflow.is_allowed(application.status, workflow.WITHDRAWN, workflow.RESIDENT):
-        messages.info(request, _("This application can no longer be withdrawn."))
+        messages.info(request, _("This application can no longer be withdrawn at this stage."))
         return redirect(_detail_url(application))
     if request.method == "POST":
         try:
             services.withdraw_application(application=application, by=request.user)
         except services.TransitionNotAllowed:
-            messages.info(request, _("This application can no longer be withdrawn."))
+            messages.info(request, _("This application can no longer be withdrawn at this stage."))
         else:
-            messages.success(request, _("Your application was withdrawn."))
+            messages.success(request, _("You withdrew your application. The district will not review it."))
         return redirect(_detail_url(application))
     return render(request, "grants/withdraw_confirm.html", {"application": application})
 
@@ -147,14 +153,14 @@ def _next_url(request, application, step: str) -> str:
 
 
 def _not_editable(request, application):
-    """A redirect to the read-only page when the resident may no longer change the draft."""
-    if not application.resident_can_edit:
-        messages.info(request, _("This application is with the district now and cannot be changed."))
-        return redirect(_detail_url(application))
-    if application.status == workflow.DRAFT and not application.round.is_open():
-        messages.error(request, services.round_closed_message(application.round))
-        return redirect(_detail_url(application))
-    return None
+    """A redirect to the read-only page, with the reason, when the resident may no longer
+    change the application (``Application.resident_edit_refusal``)."""
+    refusal = application.resident_edit_refusal()
+    if refusal is None:
+        return None
+    level = messages.error if refusal.code == "round_closed" else messages.info
+    level(request, refusal.message)
+    return redirect(_detail_url(application))
 
 
 def _render_step(request, application, step: str, context: dict, *forms):
@@ -162,6 +168,7 @@ def _render_step(request, application, step: str, context: dict, *forms):
     index = STEP_NAMES.index(step)
     context.update(
         application=application,
+        change_request=application.current_change_request(),
         steps=STEPS,
         step=step,
         step_number=index + 1,
@@ -224,8 +231,7 @@ def apply_documents(request, pk):
         return blocked
     is_xhr = request.headers.get("X-Requested-With") == "XMLHttpRequest"
     attachments = list(application.attachments.all())
-    present = {attachment.kind for attachment in attachments}
-    missing = [kind for kind in Attachment.REQUIRED_KINDS if kind not in present]
+    missing = application.missing_document_kinds(attachments)
     # Offer the first document still needed, so the usual case needs no choice at all.
     initial = {"kind": missing[0]} if missing else {}
     form = AttachmentForm(request.POST or None, request.FILES or None, initial=initial)
@@ -303,24 +309,25 @@ def _summary_context(application) -> dict:
     consents_by_kind = {consent.kind: consent for consent in application.consents.all()}
     subsidy = sum(line.amount for line in budget_lines if line.source == BudgetLine.Source.SUBSIDY)
     own = sum(line.amount for line in budget_lines if line.source == BudgetLine.Source.SELF)
+    editable = application.resident_can_edit
     problems = []
-    if application.resident_can_edit:
+    if editable:
         problems = selectors.submission_problems(
             application, budget_lines=budget_lines, attachments=attachments, consents_by_kind=consents_by_kind
         )
     return {
         "application": application,
+        "change_request": application.current_change_request(),
         "budget_lines": budget_lines,
         "attachments": attachments,
         "consents": [(text, consents_by_kind.get(text.kind)) for text in CONSENT_TEXTS],
         "subsidy_total": subsidy,
         "self_total": own,
         "project_total": subsidy + own,
-        "self_percent": round(100 * own / (subsidy + own), 1) if subsidy + own else 0,
+        "self_percent": self_contribution_share(own=own, total=subsidy + own),
         "problems": problems,
         "round_open": application.round.is_open(),
-        "editable": application.resident_can_edit
-        and (application.status != workflow.DRAFT or application.round.is_open()),
+        "editable": editable,
     }
 
 

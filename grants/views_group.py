@@ -40,6 +40,13 @@ def group(request):
         form = GroupForm(instance=current)
         formset = GroupMemberFormSet(initial=initial_members, prefix="members")
     open_rounds = list(selectors.open_rounds()) if current else []
+    existing = {}
+    if open_rounds:
+        existing = {a.round_id: a for a in current.applications.filter(round__in=open_rounds)}
+    for round_ in open_rounds:
+        round_.my_application = existing.get(round_.pk)
+        if round_.my_application is not None:
+            round_.my_application.round = round_
     eligibility = [(round_, selectors.eligibility_problems(current, round_)) for round_ in open_rounds]
     errors = summarise_errors(form, formset)
     context = {"form": form, "formset": formset, "group": current, "eligibility": eligibility, "error_summary": errors}

@@ -34,6 +34,10 @@ PHASES = {
     WITHDRAWN: Phase(_("Withdrawn"), _("Withdrawn by you"), decided=True),
 }
 
+# Decisions that stay internal until the round's results are published
+# (``Application.decision_visible_to_resident``).
+RELEASED_DECISIONS = (APPROVED, REJECTED)
+
 # to-status -> the statuses it may be reached from, and who may make the move.
 RESIDENT, STAFF = "resident", "staff"
 TRANSITIONS = {

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import AccessLoggedAdminMixin
 from grants.admin import ApplicationAdmin
 from grants.models import GrantRound
 from mentors import reports, selectors, services
@@ -82,22 +84,11 @@ class AssignmentAdmin(admin.ModelAdmin):
     change_list_template = "admin/mentors/assignment/change_list.html"
     actions = ["auto_assign_rounds"]
 
-    @admin.action(description=_("Auto-assign the rounds of the selected assignments"))
+    @admin.action(description=_("Auto-assign the round of the selected assignments (preview first)"))
     def auto_assign_rounds(self, request, queryset):
-        for grant_round in GrantRound.objects.filter(pk__in=queryset.values("round")):
-            result = services.auto_assign(round=grant_round, by=request.user)
-            self.message_user(
-                request,
-                _("%(round)s: %(created)s new, %(moved)s moved, %(unchanged)s kept, %(pinned)s pinned.")
-                % {
-                    "round": grant_round,
-                    "created": result.created,
-                    "moved": result.moved,
-                    "unchanged": result.unchanged,
-                    "pinned": result.pinned,
-                },
-                messages.SUCCESS,
-            )
+        # Never applied from the list: the preview shows every move and asks for confirmation.
+        round_id = queryset.values_list("round_id", flat=True).first()
+        return redirect(f"{reverse('admin:mentors_assignment_auto')}?round={round_id}")
 
     @admin.display(description=_("dong"), ordering="group__dong__name")
     def group_dong(self, obj):
@@ -117,33 +108,56 @@ class AssignmentAdmin(admin.ModelAdmin):
         ]
 
     def auto_assign_view(self, request):
+        """Choose a round → preview every assignment made or moved → confirm. Existing pairs
+        stay unless staff tick "also rebalance existing pairs"; the confirmation applies the
+        plan that was shown (``expected_fingerprint``) or shows the new one."""
         if not self.has_change_permission(request) or not self.has_add_permission(request):
             return HttpResponse(status=403)
         rounds = GrantRound.objects.all()
-        if request.method == "POST":
-            round = rounds.filter(pk=request.POST.get("round")).first()
-            if round is None:
-                messages.error(request, _("Choose a round."))
+        data = request.POST if request.method == "POST" else request.GET
+        round = rounds.filter(pk=data.get("round")).first() if data.get("round", "").isdigit() else None
+        move_existing = data.get("move_existing") == "1"
+        plan = None
+        if request.method == "POST" and round is None:
+            messages.error(request, _("Choose a round."))
+        elif round is not None and request.method == "POST" and "confirm" in request.POST:
+            try:
+                result = services.auto_assign(
+                    round=round,
+                    by=request.user,
+                    move_existing=move_existing,
+                    expected_fingerprint=request.POST.get("fingerprint", ""),
+                )
+            except services.PlanChanged as error:
+                messages.error(request, " ".join(error.messages))
             else:
-                result = services.auto_assign(round=round, by=request.user)
                 messages.success(
                     request,
-                    _("Auto-assign done: %(created)s new, %(moved)s moved, %(unchanged)s kept, %(pinned)s pinned.")
+                    _(
+                        "Auto-assign done: %(created)s new, %(moved)s moved, %(unchanged)s kept, %(pinned)s pinned. "
+                        "The mentors whose groups changed were emailed."
+                    )
                     % {
                         "created": result.created,
                         "moved": result.moved,
-                        "unchanged": result.unchanged,
+                        "unchanged": result.unchanged + result.kept,
                         "pinned": result.pinned,
                     },
                 )
                 return redirect(f"{reverse('admin:mentors_assignment_changelist')}?round__id__exact={round.pk}")
+        if round is not None and (request.method == "POST" or "round" in request.GET):
+            plan = services.auto_assign_plan(round=round, move_existing=move_existing)
+        mentors = list(Mentor.objects.filter(active=True).select_related("user"))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Auto-assign groups to mentors"),
             "opts": self.model._meta,
             "rounds": rounds,
-            "current_round": selectors.current_round(),
-            "active_mentors": Mentor.objects.filter(active=True).select_related("user"),
+            "current_round": round or selectors.current_round(),
+            "move_existing": move_existing,
+            "active_mentors": mentors,
+            "plan": plan,
+            "plan_loads": [(m, plan.loads.get(m.pk, 0)) for m in mentors] if plan else [],
         }
         return TemplateResponse(request, "admin/mentors/auto_assign.html", context)
 
@@ -166,11 +180,23 @@ class AssignmentChangeAdmin(admin.ModelAdmin):
         return False
 
 
+class FollowUpInlineForm(forms.ModelForm):
+    mark_done = forms.BooleanField(label=_("mark done"), required=False)
+
+    class Meta:
+        model = FollowUp
+        fields = ["description", "owner", "due_date"]
+
+
 class FollowUpInline(admin.TabularInline):
+    """``done_at`` and ``done_by`` are set together by ``services.mark_follow_up_done`` (the
+    "mark done" box), never typed in."""
+
     model = FollowUp
+    form = FollowUpInlineForm
     extra = 0
-    fields = ["description", "owner", "due_date", "done_at", "done_by"]
-    readonly_fields = ["done_by"]
+    fields = ["description", "owner", "due_date", "done_at", "done_by", "mark_done"]
+    readonly_fields = ["done_at", "done_by"]
 
 
 class VisitPhotoInline(admin.TabularInline):
@@ -189,7 +215,8 @@ class VisitPhotoInline(admin.TabularInline):
 
 
 @admin.register(CoachingVisit)
-class CoachingVisitAdmin(admin.ModelAdmin):
+class CoachingVisitAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    access_person_attr = "group.representative_id"
     list_display = ["date", "kind", "group", "mentor", "duration_minutes", "attendees"]
     list_filter = ["kind", "mentor", "group__dong__region"]
     list_select_related = ["group", "mentor__user"]
@@ -199,11 +226,22 @@ class CoachingVisitAdmin(admin.ModelAdmin):
     exclude = ["follow_up_actions"]
     inlines = [FollowUpInline, VisitPhotoInline]
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is FollowUp:
+            for inline_form in formset.forms:
+                if inline_form.cleaned_data.get("mark_done") and inline_form.instance.pk:
+                    services.mark_follow_up_done(follow_up=inline_form.instance, by=request.user)
+
 
 class SessionInvitationInline(admin.TabularInline):
+    """Attendance is the session mentor's record (``services.record_attendance``): read-only here."""
+
     model = SessionInvitation
     extra = 0
     autocomplete_fields = ["group"]
+    fields = ["group", "attended", "attendees"]
+    readonly_fields = ["attended", "attendees"]
 
 
 @admin.register(EducationSession)

@@ -66,6 +66,9 @@ class VisitForm(forms.ModelForm):
             self.initial.setdefault("kind", CoachingVisit.Kind.COACHING)
         self.fields["kind"].choices = CoachingVisit.Kind.choices
         self.fields["attendees"].required = False
+        if not self.initial.get("attendees"):
+            # Empty, not the model's 0: a mentor on a phone types the number without deleting a 0 first.
+            self.initial["attendees"] = None
         self.fields["forum"].queryset = forums
         self.fields["forum"].label = _("Forum supported (network-support visits)")
         self.fields["forum"].empty_label = _("None")
@@ -110,7 +113,14 @@ class FollowUpForm(forms.Form):
         )
 
 
-FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=1, can_delete=True, max_num=20)
+class BaseFollowUpFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this follow-up")
+
+
+FollowUpFormSet = forms.formset_factory(FollowUpForm, formset=BaseFollowUpFormSet, extra=1, can_delete=True, max_num=20)
 
 
 def follow_up_initial(visit) -> list[dict]:

@@ -2,11 +2,26 @@
 
 import datetime
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +46,48 @@ class Mentor(models.Model):
         return self.user.name or self.user.email
 
 
+class _DaysBetween(Func):
+    """``later - earlier`` in whole days (PostgreSQL: date minus date is an integer)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def with_visit_facts(self, *, today: datetime.date | None = None):
+        """The one home of "is a visit overdue". Annotates each assignment with its group's
+        ``last_visit`` (date or None), ``days_without_visit`` and ``overdue``.
+
+        The clock runs from the last visit, or from the day of the assignment when the group
+        was never visited (a new assignment is not overdue on its first day). A visit is
+        overdue once ``round.visit_overdue_days`` whole days have passed: exactly N days
+        without a visit is overdue, N − 1 is not. Days are Seoul days. The mentor's home page,
+        the staff coverage page and the weekly digest all read these annotations.
+        """
+        today = today or timezone.localdate()
+        last_visit = Subquery(
+            CoachingVisit.objects.filter(group=OuterRef("group"))
+            .values("group")
+            .annotate(last=Max("date"))
+            .values("last")[:1],
+            output_field=DateField(),
+        )
+        assigned_on = TruncDate("created_at", tzinfo=ZoneInfo(settings.TIME_ZONE))
+        return self.annotate(
+            last_visit=last_visit,
+            days_without_visit=_DaysBetween(
+                Value(today, output_field=DateField()), Coalesce(F("last_visit"), assigned_on)
+            ),
+        ).annotate(
+            overdue=Case(
+                When(days_without_visit__gte=F("round__visit_overdue_days"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+
+
 class Assignment(models.Model):
     """A mentor follows a group through one round. A group has one mentor per round."""
 
@@ -45,6 +102,8 @@ class Assignment(models.Model):
         _("pinned by staff"), default=False, help_text=_("Auto-assign never moves a pinned group.")
     )
     created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment")

@@ -4,7 +4,7 @@ without a visit for the round's ``visit_overdue_days``, and open follow-ups due 
 import datetime
 from collections import defaultdict
 
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mentors.models import Assignment, FollowUp
@@ -16,26 +16,24 @@ FOLLOW_UP_HORIZON = datetime.timedelta(days=7)
 def collect_mentor_digest(now):
     """At most one email per mentor per ISO week, when there is something to report. Two queries.
 
-    Assignments of the current (Seoul) year's rounds count; a group never visited is overdue
-    once its assignment is older than the round's ``visit_overdue_days``.
+    Assignments of the current (Seoul) year's rounds count; "overdue" is
+    ``Assignment.objects.with_visit_facts``.
     """
     if not is_digest_hour(now):
         return
     today = local(now).date()
     assignments = (
         Assignment.objects.filter(mentor__active=True, round__year=today.year)
+        .with_visit_facts(today=today)
+        .filter(overdue=True)
         .select_related("mentor__user", "group", "round")
-        .annotate(last_visit=Max("group__coaching_visits__date"))
         .order_by("group__name", "pk")
     )
     overdue = defaultdict(list)
     mentors = {}
     for assignment in assignments:
-        since = assignment.last_visit or local(assignment.created_at).date()
-        if (today - since).days >= assignment.round.visit_overdue_days:
-            assignment.days_without_visit = (today - since).days
-            overdue[assignment.mentor_id].append(assignment)
-            mentors[assignment.mentor_id] = assignment.mentor
+        overdue[assignment.mentor_id].append(assignment)
+        mentors[assignment.mentor_id] = assignment.mentor
     follow_ups = defaultdict(list)
     open_follow_ups = (
         FollowUp.objects.filter(done_at__isnull=True, due_date__lte=today + FOLLOW_UP_HORIZON)

@@ -4,41 +4,29 @@ number of queries whatever the number of groups: per-row facts are annotated in 
 import datetime
 
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grants.models import Application, GrantRound
 from mentors.models import Assignment, CoachingVisit, EducationSession, FollowUp, Mentor, SessionInvitation
 from networks.models import CommunityGroup, Forum
+from portal.errors import NotFound
 
 
 def current_round() -> GrantRound | None:
     """The round mentors work in now: the open round, else the latest one."""
     return GrantRound.objects.open_now().first() or GrantRound.objects.first()
-
-
-def _last_visit_subquery():
-    return Subquery(
-        CoachingVisit.objects.filter(group=OuterRef("group"))
-        .values("group")
-        .annotate(last=Max("date"))
-        .values("last")[:1]
-    )
 
 
 def _open_follow_ups_subquery():
@@ -54,25 +42,18 @@ def _open_follow_ups_subquery():
     )
 
 
-def assignments_with_visit_facts(assignments: QuerySet, *, overdue_days: int) -> QuerySet:
-    """Annotate each assignment with its group's last visit, open follow-ups, application
-    status and field for the assignment's round, and whether a visit is overdue; overdue first."""
-    cutoff = timezone.localdate() - datetime.timedelta(days=overdue_days)
+def assignments_with_visit_facts(assignments: QuerySet) -> QuerySet:
+    """Annotate each assignment with its group's visit facts (``Assignment.objects.with_visit_facts``:
+    last visit, days without one, overdue), open follow-ups, application status and field for
+    the assignment's round; overdue first."""
     application = Application.objects.filter(group=OuterRef("group"), round=OuterRef("round"))
     return (
-        assignments.select_related("group", "group__dong", "round")
+        assignments.with_visit_facts()
+        .select_related("group", "group__dong", "round")
         .annotate(
-            last_visit=_last_visit_subquery(),
             open_follow_ups=_open_follow_ups_subquery(),
             application_status=Subquery(application.values("status")[:1]),
             field_name=Subquery(application.values("field__name")[:1]),
-        )
-        .annotate(
-            overdue=Case(
-                When(Q(last_visit__isnull=True) | Q(last_visit__lt=cutoff), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
         )
         .order_by("-overdue", F("last_visit").asc(nulls_first=True), "group__name", "id")
     )
@@ -80,20 +61,27 @@ def assignments_with_visit_facts(assignments: QuerySet, *, overdue_days: int) ->
 
 def mentor_home_assignments(mentor: Mentor, round: GrantRound) -> QuerySet:
     """The mentor's groups in ``round``, overdue (no visit within the round's limit) first."""
-    return assignments_with_visit_facts(
-        Assignment.objects.filter(mentor=mentor, round=round), overdue_days=round.visit_overdue_days
-    )
+    return assignments_with_visit_facts(Assignment.objects.filter(mentor=mentor, round=round))
 
 
 def upcoming_sessions(mentor: Mentor) -> QuerySet:
     return EducationSession.objects.filter(mentor=mentor).upcoming().annotate(invited=Count("invitations"))
 
 
+def not_a_mentor() -> NotFound:
+    """The 404 for someone without a mentor profile who opens a mentor page."""
+    return NotFound(
+        _("These pages are for the support team's mentors. Your own pages are in the menu."),
+        next_url=reverse("home"),
+        next_label=_("Go to the start page"),
+    )
+
+
 def assignment_for_mentor(user, group_id: int) -> Assignment:
     """The group's assignment to this user's mentor profile in the current round; 404 for anyone
-    else, a former mentor of the group included (see ``mentors.access``)."""
+    else, a former mentor of the group included (see ``mentors.access``), with what to do instead."""
     if not getattr(user, "is_mentor", False):
-        raise Http404
+        raise not_a_mentor()
     round_ = current_round()
     assignment = (
         Assignment.objects.filter(mentor__user=user, group_id=group_id, round=round_)
@@ -103,7 +91,14 @@ def assignment_for_mentor(user, group_id: int) -> Assignment:
         else None
     )
     if assignment is None:
-        raise Http404
+        raise NotFound(
+            _(
+                "This group is not one of your groups, so its page is not open to you. Your groups are listed on "
+                "your mentor home. If it should be yours, ask the district office to assign it to you."
+            ),
+            next_url=reverse("mentors:home"),
+            next_label=_("Go to my groups"),
+        )
     return assignment
 
 
@@ -159,7 +154,7 @@ def resident_session_invitations(group: CommunityGroup) -> QuerySet:
 def session_for_mentor(user, session_id: int) -> EducationSession:
     """A session this user's mentor profile runs; 404 for anyone else."""
     if not getattr(user, "is_mentor", False):
-        raise Http404
+        raise not_a_mentor()
     session = EducationSession.objects.filter(pk=session_id, mentor__user=user).first()
     if session is None:
         raise Http404
@@ -182,7 +177,7 @@ def visits_per_mentor_per_month(*, since: datetime.date) -> list[dict]:
 
 def groups_without_recent_visit(round: GrantRound) -> QuerySet:
     return (
-        assignments_with_visit_facts(Assignment.objects.filter(round=round), overdue_days=round.visit_overdue_days)
+        assignments_with_visit_facts(Assignment.objects.filter(round=round))
         .filter(overdue=True)
         .select_related("mentor__user")
     )

@@ -211,22 +211,60 @@ def save_manual_assignment(*, assignment: Assignment, by) -> Assignment:
 
 
 @dataclass
+class PlannedChange:
+    """One assignment auto-assign would make (``from_mentor`` None) or move."""
+
+    group: CommunityGroup
+    from_mentor: Mentor | None
+    to_mentor: Mentor
+
+
+@dataclass
 class AutoAssignResult:
+    """The plan (and, once applied, the outcome) of an auto-assign run.
+
+    ``kept`` counts existing pairs left alone because moving them was not asked for;
+    ``changes`` lists every assignment made or moved, for the preview and the notices."""
+
     created: int = 0
     moved: int = 0
     unchanged: int = 0
     pinned: int = 0
+    kept: int = 0
     loads: dict = field(default_factory=dict)
+    changes: list = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the plan, so a confirmation applies exactly the plan that was shown."""
+        import hashlib
+
+        rows = sorted((c.group.pk, c.from_mentor.pk if c.from_mentor else 0, c.to_mentor.pk) for c in self.changes)
+        return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+
+
+class PlanChanged(ValidationError):
+    def __init__(self):
+        super().__init__(
+            _("The assignments changed since the preview. Look at the new preview and confirm again."),
+            code="plan_changed",
+        )
+
+
+# The application statuses that make a group need a mentor: submitted (and in any later
+# stage of review, or sent back for changes) or funded. Drafts, rejections and withdrawals do not.
+NEEDS_A_MENTOR = [
+    Application.Status.SUBMITTED,
+    Application.Status.SCREENING,
+    Application.Status.IN_REVIEW,
+    Application.Status.CHANGES_REQUESTED,
+    Application.Status.APPROVED,
+]
 
 
 def _round_group_ids(round: GrantRound) -> set[int]:
-    """Groups that need a mentor in the round: those with a live application, plus any already assigned."""
-    live = Application.objects.filter(round=round).exclude(
-        status__in=[Application.Status.REJECTED, Application.Status.WITHDRAWN]
-    )
-    return set(live.values_list("group_id", flat=True)) | set(
-        Assignment.objects.filter(round=round).values_list("group_id", flat=True)
-    )
+    """Groups that need a mentor in the round: those with a submitted or funded application."""
+    return set(Application.objects.filter(round=round, status__in=NEEDS_A_MENTOR).values_list("group_id", flat=True))
 
 
 def _capacities(mentor_ids: list[int], pinned_load: Counter, free: int) -> dict[int, int]:
@@ -291,37 +329,51 @@ def plan_assignment(
     return capacities, quotas_for(best)
 
 
-@transaction.atomic
-def auto_assign(*, round: GrantRound, by) -> AutoAssignResult:
-    """Balance the round's groups across the active mentors, never moving a pinned assignment.
+def auto_assign_plan(*, round: GrantRound, move_existing: bool = False, _lock: bool = False) -> AutoAssignResult:
+    """What auto-assign would do in ``round``, without writing anything (the preview).
 
-    Loads (pinned groups included) end up at most one apart, each mentor's groups lie in as few
-    regions as ``plan_assignment`` can manage, and within a region a group stays with its current
-    mentor whenever that mentor still takes groups there. Every assignment made or moved is
-    recorded as an AssignmentChange.
+    Only groups with a submitted or funded application are assigned. Pinned assignments never
+    move; other existing pairs stay too unless ``move_existing`` (then the whole round is
+    rebalanced). A group whose mentor is no longer active always needs a new one. Loads
+    (fixed groups included) end up as even as the fixed groups allow, each mentor's groups lie
+    in as few regions as ``plan_assignment`` can manage, and within a region a group stays with
+    its current mentor whenever that mentor still takes groups there.
     """
-    _lock_round(round.pk)
-    mentors = list(Mentor.objects.filter(active=True).order_by("pk"))
+    mentors = list(Mentor.objects.filter(active=True).select_related("user").order_by("pk"))
     result = AutoAssignResult()
     if not mentors:
         return result
-    existing = {a.group_id: a for a in Assignment.objects.select_for_update().filter(round=round)}
-    groups = list(CommunityGroup.objects.filter(pk__in=_round_group_ids(round)).select_related("dong", "dong__region"))
+    assignments = Assignment.objects.filter(round=round).select_related("mentor__user")
+    if _lock:
+        assignments = assignments.select_for_update(of=("self",))
+    existing = {a.group_id: a for a in assignments}
+    needing = _round_group_ids(round)
+    groups = list(CommunityGroup.objects.filter(pk__in=needing | set(existing)).select_related("dong", "dong__region"))
     mentor_ids = [m.pk for m in mentors]
-    pinned = {gid: a for gid, a in existing.items() if a.pinned}
-    result.pinned = len(pinned)
+    by_pk = {m.pk: m for m in mentors}
+    result.pinned = sum(1 for a in existing.values() if a.pinned)
+
+    def fixed(gid) -> bool:
+        assignment = existing.get(gid)
+        if assignment is None:
+            return False
+        if assignment.pinned or gid not in needing:
+            return True  # staff's choice, or a group auto-assign no longer takes: left alone
+        return not move_existing and assignment.mentor_id in by_pk
 
     def place_key(group):
         region = group.dong.region
         return (region is None, region.name if region else "", group.dong.order, group.dong.name, group.name, group.pk)
 
     groups.sort(key=place_key)
-    free_groups = [g for g in groups if g.pk not in pinned]
+    fixed_ids = {g.pk for g in groups if fixed(g.pk)}
+    result.kept = sum(1 for gid in fixed_ids if not existing[gid].pinned)
+    free_groups = [g for g in groups if g.pk not in fixed_ids]
     region_of = {g.pk: g.dong.region_id for g in groups}
     pinned_regions, current = defaultdict(list), defaultdict(Counter)
-    for gid, a in pinned.items():
-        if a.mentor_id in mentor_ids and gid in region_of:
-            pinned_regions[a.mentor_id].append(region_of[gid])
+    for gid in fixed_ids:
+        if existing[gid].mentor_id in by_pk:
+            pinned_regions[existing[gid].mentor_id].append(region_of[gid])
     for group in free_groups:
         if group.pk in existing:
             current[existing[group.pk].mentor_id][region_of[group.pk]] += 1
@@ -349,28 +401,55 @@ def auto_assign(*, round: GrantRound, by) -> AutoAssignResult:
             target[group.pk] = pk
             remaining[pk][region] -= 1
 
-    now = timezone.now()
-    to_create, to_update, changes = [], [], []
     for group in free_groups:
-        mentor_id = target[group.pk]
-        current = existing.get(group.pk)
-        from_mentor_id = current.mentor_id if current else None
-        if from_mentor_id == mentor_id:
+        assignment = existing.get(group.pk)
+        from_mentor = assignment.mentor if assignment else None
+        if from_mentor is not None and from_mentor.pk == target[group.pk]:
             result.unchanged += 1
             continue
-        if current is None:
-            to_create.append(Assignment(group=group, round=round, mentor_id=mentor_id))
+        if assignment is None:
             result.created += 1
         else:
-            current.mentor_id = mentor_id
-            to_update.append(current)
             result.moved += 1
-        changes.append(
+        result.changes.append(PlannedChange(group=group, from_mentor=from_mentor, to_mentor=by_pk[target[group.pk]]))
+    result.loads = {mentor.pk: capacities[mentor.pk] for mentor in mentors}
+    return result
+
+
+@transaction.atomic
+def auto_assign(
+    *, round: GrantRound, by, move_existing: bool = False, expected_fingerprint: str | None = None
+) -> AutoAssignResult:
+    """Apply ``auto_assign_plan`` under the round's lock and record every change.
+
+    With ``expected_fingerprint`` (the preview's), refuses with ``PlanChanged`` when the plan
+    is no longer the one staff confirmed. Each mentor whose groups changed is emailed the
+    groups they gained and lost, after commit.
+    """
+    _lock_round(round.pk)
+    result = auto_assign_plan(round=round, move_existing=move_existing, _lock=True)
+    if expected_fingerprint is not None and result.fingerprint != expected_fingerprint:
+        raise PlanChanged()
+    if not result.changes:
+        return result
+    existing = {
+        a.group_id: a for a in Assignment.objects.filter(round=round, group__in=[c.group for c in result.changes])
+    }
+    now = timezone.now()
+    to_create, to_update, audit = [], [], []
+    for change in result.changes:
+        current = existing.get(change.group.pk)
+        if current is None:
+            to_create.append(Assignment(group=change.group, round=round, mentor=change.to_mentor))
+        else:
+            current.mentor = change.to_mentor
+            to_update.append(current)
+        audit.append(
             AssignmentChange(
-                group=group,
+                group=change.group,
                 round=round,
-                from_mentor_id=from_mentor_id,
-                to_mentor_id=mentor_id,
+                from_mentor=change.from_mentor,
+                to_mentor=change.to_mentor,
                 by=by,
                 at=now,
                 reason=AssignmentChange.Reason.AUTO,
@@ -378,6 +457,46 @@ def auto_assign(*, round: GrantRound, by) -> AutoAssignResult:
         )
     Assignment.objects.bulk_create(to_create)
     Assignment.objects.bulk_update(to_update, ["mentor"])
-    AssignmentChange.objects.bulk_create(changes)
-    result.loads = {mentor.pk: capacities[mentor.pk] for mentor in mentors}
+    AssignmentChange.objects.bulk_create(audit)
+    _notify_mentors_of_changes(round=round, changes=result.changes, at=now)
     return result
+
+
+def _notify_mentors_of_changes(*, round: GrantRound, changes: list[PlannedChange], at) -> None:
+    """One email per mentor whose groups changed: the groups gained and the groups lost."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from notifications.services import queue_email
+
+    gained, lost, mentors = defaultdict(list), defaultdict(list), {}
+    for change in changes:
+        gained[change.to_mentor.pk].append(change.group)
+        mentors[change.to_mentor.pk] = change.to_mentor
+        if change.from_mentor is not None:
+            lost[change.from_mentor.pk].append(change.group)
+            mentors[change.from_mentor.pk] = change.from_mentor
+    stamp = at.strftime("%Y%m%d%H%M%S%f")
+    for pk, mentor in sorted(mentors.items()):
+        user = mentor.user
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            context = {
+                "user": user,
+                "round": round,
+                "gained": sorted(gained[pk], key=lambda g: g.name),
+                "lost": sorted(lost[pk], key=lambda g: g.name),
+                "portal_url": settings.PORTAL_BASE_URL,
+                "support": settings.SUPPORT_CONTACT,
+            }
+            queue_email(
+                recipient=user.email,
+                user=user,
+                kind="mentor_assignments_changed",
+                subject=gettext("Your groups in %(round)s changed: %(gained)s new, %(lost)s moved to another mentor")
+                % {"round": round.title, "gained": len(gained[pk]), "lost": len(lost[pk])},
+                body_text=render_to_string("mentors/email/assignments_changed.txt", context),
+                body_html=render_to_string("mentors/email/assignments_changed.html", context),
+                dedup_key=f"assignments:{round.pk}:{stamp}:mentor:{pk}",
+            )

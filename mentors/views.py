@@ -6,11 +6,12 @@ a visit but not change it gets 403. Mutating views are POST-only.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,13 +21,14 @@ from grants.models import Application
 from mentors import access, selectors, services
 from mentors.forms import AttendanceForm, EducationSessionForm, FollowUpFormSet, VisitForm, follow_up_initial
 from mentors.models import CoachingVisit, FollowUp
+from portal.errors import Refused
 
 HOME_PAGE_SIZE = 25
 
 
 def _mentor_or_404(user):
     if not getattr(user, "is_mentor", False):
-        raise Http404
+        raise selectors.not_a_mentor()
     return user.mentor_profile
 
 
@@ -41,8 +43,27 @@ def _visit_for_user(user, visit_id: int, *, for_edit: bool = False) -> CoachingV
     if visit.mentor_id != mentor.pk and not access.follows_group_now(user, visit.group_id):
         raise Http404
     if for_edit and not visit.editable_by(user):
-        raise PermissionDenied
+        raise _edit_refused(visit, user)
     return visit
+
+
+def _edit_refused(visit: CoachingVisit, user) -> Refused:
+    """Why this mentor may not change this visit, and the way back to the group."""
+    if visit.mentor.user_id != user.pk:
+        explanation = _("Only the mentor who logged a visit can change it. This visit was logged by %(mentor)s.") % {
+            "mentor": visit.mentor
+        }
+    else:
+        explanation = _(
+            "A visit can be changed for %(days)s days after it was logged. This one was logged on %(date)s and is "
+            "now part of the record. To add something, log a new visit or add a follow-up action; to correct a "
+            "mistake, call the support team office."
+        ) % {"days": CoachingVisit.EDIT_WINDOW.days, "date": date_format(timezone.localtime(visit.created_at))}
+    return Refused(
+        explanation,
+        next_url=reverse("mentors:group", args=[visit.group_id]),
+        next_label=_("Back to the group's page"),
+    )
 
 
 def _days_since(date, today):

@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import AccessLoggedAdminMixin
 from networks import services
 from networks.models import (
     CommunityGroup,
@@ -70,7 +72,8 @@ class GroupChangeInline(admin.TabularInline):
 
 
 @admin.register(CommunityGroup)
-class CommunityGroupAdmin(admin.ModelAdmin):
+class CommunityGroupAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    access_person_attr = "representative_id"
     list_display = ["name", "kind", "dong", "representative", "member_count"]
     list_filter = ["kind", "dong__region", "dong"]
     list_select_related = ["dong", "representative"]
@@ -154,10 +157,13 @@ class NetworkMembershipAdmin(admin.ModelAdmin):
 
 
 class ForumRegistrationInline(admin.TabularInline):
+    """Registrations are read-only here: places go through the capacity-checking service, and
+    attendance is recorded on the forum's own page (``services.record_outcome``)."""
+
     model = ForumRegistration
     extra = 0
     fields = ["user", "group", "registered_at", "cancelled_at", "attended"]
-    readonly_fields = ["user", "group", "registered_at", "cancelled_at"]
+    readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -165,13 +171,45 @@ class ForumRegistrationInline(admin.TabularInline):
 
 
 class DecisionInline(admin.TabularInline):
+    """A decision is added through ``services.add_decision``; it is marked done through
+    ``services.set_decision_done`` (the actions on the decisions list), never by typing a date."""
+
     model = Decision
     extra = 0
     fields = ["text", "owner", "due_date", "done_at"]
+    readonly_fields = ["done_at"]
+
+
+class ForumAdminForm(forms.ModelForm):
+    class Meta:
+        model = Forum
+        fields = [
+            "network",
+            "title",
+            "agenda",
+            "starts_at",
+            "ends_at",
+            "place",
+            "capacity",
+            "open_to_all",
+            "organiser",
+            "minutes",
+            "walk_in_count",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and "capacity" in self.changed_data:
+            try:
+                services.check_capacity(forum=self.instance, capacity=cleaned.get("capacity"))
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
 
 
 @admin.register(Forum)
 class ForumAdmin(admin.ModelAdmin):
+    form = ForumAdminForm
     list_display = ["title", "network", "starts_at", "place", "capacity"]
     list_filter = ["network__kind"]
     list_select_related = ["network"]
@@ -180,6 +218,29 @@ class ForumAdmin(admin.ModelAdmin):
     readonly_fields = ["attendance_recorded_at"]
     date_hierarchy = "starts_at"
     inlines = [ForumRegistrationInline, DecisionInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Through the service: it re-checks the capacity under the forum's row lock.
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        form.instance = services.update_forum(forum=obj, **fields)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Decision:
+            return super().save_formset(request, form, formset, change)
+        for decision in formset.save(commit=False):
+            if decision.pk is None:
+                try:
+                    services.add_decision(
+                        forum=form.instance, text=decision.text, owner=decision.owner, due_date=decision.due_date
+                    )
+                except ValidationError as error:
+                    messages.warning(request, f"{decision.text}: {' '.join(error.messages)}")
+            else:
+                decision.save(update_fields=["text", "owner", "due_date"])
+        for decision in formset.deleted_objects:
+            decision.delete()
 
 
 class DecisionOpenFilter(admin.SimpleListFilter):
@@ -204,3 +265,20 @@ class DecisionAdmin(admin.ModelAdmin):
     list_select_related = ["forum"]
     search_fields = ["text", "owner", "forum__title"]
     autocomplete_fields = ["forum"]
+    readonly_fields = ["forum", "done_at"]
+    actions = ["mark_done", "reopen"]
+
+    def has_add_permission(self, request):
+        return False  # decisions are added on their forum's page, through services.add_decision
+
+    @admin.action(description=_("Mark the selected decisions done"))
+    def mark_done(self, request, queryset):
+        for decision in queryset:
+            services.set_decision_done(decision=decision, done=True)
+        self.message_user(request, _("Marked done."), messages.SUCCESS)
+
+    @admin.action(description=_("Reopen the selected decisions"))
+    def reopen(self, request, queryset):
+        for decision in queryset:
+            services.set_decision_done(decision=decision, done=False)
+        self.message_user(request, _("Reopened."), messages.SUCCESS)

@@ -10,3 +10,16 @@ class NetworksConfig(AppConfig):
         from networks import reminders, signals  # noqa: F401 - signals connects the membership receivers
 
         reminders.register_all()
+        _watch_public_models()
+
+
+def _watch_public_models():
+    """What ``/networks/`` shows for everyone: forget it when any of these change."""
+    from django.contrib.auth import get_user_model
+
+    from networks.models import CommunityGroup, Dong, Forum, Network, NetworkMembership, Region
+    from portal import public_cache
+
+    public_cache.watch(
+        Network, NetworkMembership, CommunityGroup, Forum, Dong, Region, get_user_model(), topic="networks"
+    )

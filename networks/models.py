@@ -2,8 +2,10 @@
 their public forums. This app imports no other domain app."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +85,13 @@ class CommunityGroup(models.Model):
     )
     member_count = models.PositiveIntegerField(_("number of members"), default=0)
     description = models.TextField(_("public description"), blank=True)
+    description_public_since = models.DateTimeField(
+        _("description public since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the group is first funded; the public group page shows the description from then on."),
+    )
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -93,10 +102,19 @@ class CommunityGroup(models.Model):
         verbose_name_plural = _("community groups")
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["dong", "name"], name="group_unique_name_in_dong")]
-        indexes = [models.Index(fields=["representative"], name="group_representative_idx")]
+        indexes = [
+            models.Index(fields=["representative"], name="group_representative_idx"),
+            # The staff search by group name (``UPPER(name) LIKE``), see accounts.User.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="group_name_trgm"),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def description_is_public(self) -> bool:
+        """The group form promises the description is public only once the group is funded."""
+        return self.description_public_since is not None
 
 
 class GroupMember(models.Model):

@@ -213,22 +213,30 @@ def schedule_forum(*, network: Network, organiser, **fields) -> Forum:
     return forum
 
 
+def check_capacity(*, forum: Forum, capacity: int | None) -> None:
+    """The one home of "a capacity never drops below the places already taken" (the service
+    checks it under the forum's row lock; the admin form asks it to show the error in place)."""
+    if capacity is None or forum.pk is None:
+        return
+    taken = forum.registrations.filter(cancelled_at__isnull=True).count()
+    if capacity < taken:
+        raise ValidationError(
+            {
+                "capacity": ValidationError(
+                    _("%(taken)d people have already registered: the capacity cannot be lower."),
+                    code="capacity_below_registrations",
+                    params={"taken": taken},
+                )
+            }
+        )
+
+
 @transaction.atomic
 def update_forum(*, forum: Forum, **fields) -> Forum:
     """Change a forum's details. The capacity never drops below the places already taken."""
     locked = Forum.objects.select_for_update().get(pk=forum.pk)
     if "capacity" in fields:
-        taken = locked.registrations.filter(cancelled_at__isnull=True).count()
-        if fields["capacity"] < taken:
-            raise ValidationError(
-                {
-                    "capacity": ValidationError(
-                        _("%(taken)d people have already registered: the capacity cannot be lower."),
-                        code="capacity_below_registrations",
-                        params={"taken": taken},
-                    )
-                }
-            )
+        check_capacity(forum=locked, capacity=fields["capacity"])
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.full_clean()
@@ -316,3 +324,11 @@ def set_decision_done(*, decision: Decision, done: bool = True) -> Decision:
         locked.done_at = None
     locked.save(update_fields=["done_at"])
     return locked
+
+
+def publish_group_description(*, group: CommunityGroup) -> None:
+    """Make the group's description public from now on (once; later calls change nothing).
+    ``grants`` calls it when a funding decision for the group is released."""
+    CommunityGroup.objects.filter(pk=group.pk, description_public_since__isnull=True).update(
+        description_public_since=timezone.now()
+    )

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,20 +17,27 @@ from networks import access, charts, selectors, services
 from networks.forms import AddGroupForm, DecisionForm, ForumForm, OutcomeForm, RegistrationForm
 from networks.ical import forums_calendar
 from networks.models import CommunityGroup, Forum, Network
+from portal import public_cache
 
 # --- Public pages -----------------------------------------------------------------------------
 
 
 @require_GET
 def network_list(request):
+    context = {"network_cards": public_cache.fragment("networks:list", _render_network_cards, topics=("networks",))}
+    if request.user.is_authenticated:
+        context["coordinated"] = request.user.coordinated_networks.order_by("name")
+    return render(request, "networks/list.html", context)
+
+
+def _render_network_cards() -> str:
+    """The regional and dong network cards: the same for every visitor (``portal.public_cache``)."""
     networks = list(selectors.public_networks())
     context = {
         "dong_networks": [n for n in networks if n.kind == Network.Kind.DONG],
         "regional_networks": [n for n in networks if n.kind == Network.Kind.REGIONAL],
     }
-    if request.user.is_authenticated:
-        context["coordinated"] = request.user.coordinated_networks.order_by("name")
-    return render(request, "networks/list.html", context)
+    return render_to_string("networks/_network_sections.html", context)
 
 
 @require_GET

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
-    verbose_name = _("Email outbox")
+    verbose_name = _("Outbox")
 
     def ready(self):
         checks.register(check_sending_timeout)

@@ -16,8 +16,10 @@ DEFAULTS = {
     # Failed rows are retried by the sweep with backoff (2, 4, 8, 16 … minutes) up to this many attempts.
     "MAX_ATTEMPTS": 5,
     "RETRY_BASE_SECONDS": 60,
-    # Emails per ``send_batch`` task: one SMTP connection and one claim query per chunk.
+    # Rows per ``send_batch`` task: one claim query per chunk, one SMTP / provider connection per channel.
     "BATCH_SIZE": 50,
+    # A text's delivery result is asked for this long after the provider accepted it.
+    "REPORT_AFTER_SECONDS": 60,
 }
 
 

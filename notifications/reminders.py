@@ -1,5 +1,12 @@
-"""The reminder registry. ``notifications`` knows no domain app: each app describes its
-reminder kinds in ``<app>/reminders.py`` and registers them from its ``AppConfig.ready()``.
+"""The kinds registry. ``notifications`` knows no domain app: each app describes its
+reminder kinds (and notice kinds) in ``<app>/reminders.py`` and registers them from its
+``AppConfig.ready()``.
+
+A kind declares the channels it may use (``channels``: email always, ``alimtalk``/``sms``
+when it has a phone ``text``) and whether it is ``essential``; ``notifications.policy``
+decides from the recipient's preference and consent which of those each person gets.
+A kind without ``collect`` is a notice kind: it is queued directly with
+``notifications.services.queue_notice`` (receipts, decisions), never by the sweep.
 
 A kind's ``collect(now)`` yields a ``ReminderDue`` for every email that should exist at
 ``now``. Collecting twice (two sweeps at once, a sweep run again) is harmless: the outbox keeps
@@ -35,16 +42,43 @@ class ReminderDue:
     context: dict = field(default_factory=dict)
     subject_params: dict = field(default_factory=dict)
     related: models.Model | None = None
+    # For the phone text (when the kind has one): the values of its template's #{variables}
+    # besides the common ones (``name``, ``url``, ``stop_url``), and the portal path the
+    # text's link and 알림톡 button open (e.g. ``/my/applications/42/``).
+    text_variables: dict = field(default_factory=dict)
+    link: str = "/"
+
+
+EMAIL_ONLY = ("email",)
+EMAIL_AND_TEXT = ("email", "alimtalk", "sms")
 
 
 @dataclass(frozen=True)
 class ReminderKind:
-    """A kind of reminder. ``essential`` ones (deadlines, decisions) cannot be switched off."""
+    """A kind of reminder or notice. ``essential`` ones (deadlines, decisions, settlement)
+    cannot be switched off and reach a person by their preferred channel and email.
+
+    ``channels`` lists what the kind may use; a kind that lists ``alimtalk``/``sms`` must give
+    its ``text`` (a ``notifications.texts.TextTemplate``). ``collect`` is None for notice kinds.
+    """
 
     name: str
     label: Any
     essential: bool
-    collect: Callable[[datetime.datetime], Iterable[ReminderDue]]
+    collect: Callable[[datetime.datetime], Iterable[ReminderDue]] | None = None
+    channels: tuple[str, ...] = EMAIL_ONLY
+    text: Any = None
+
+    def __post_init__(self):
+        unknown = set(self.channels) - set(EMAIL_AND_TEXT)
+        if unknown:
+            raise ValueError(f"Reminder kind {self.name!r}: unknown channels {sorted(unknown)}")
+        if set(self.channels) & {"alimtalk", "sms"} and self.text is None:
+            raise ValueError(f"Reminder kind {self.name!r} lists a phone channel but has no text template")
+
+    @property
+    def texts(self) -> bool:
+        return bool(set(self.channels) & {"alimtalk", "sms"})
 
 
 registry: dict[str, ReminderKind] = {}

@@ -6,7 +6,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from notifications.reminders import is_essential
+from notifications import texts
+from notifications.reminders import is_essential, registry
+from portal.phones import normalise_mobile
 from portal.text import one_line
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -57,3 +59,50 @@ def render_email(
         text = render_to_string(f"{template}.txt", full_context)
         html = render_to_string(f"{template}.html", full_context)
     return one_line(subject_text, max_length=255), text, html
+
+
+def text_dedup_key(dedup_key: str) -> str:
+    """The key of an occasion's phone text. One per occasion whichever phone channel it takes,
+    so changing one's preference between two sweeps cannot send a second text."""
+    return f"{dedup_key}|text"
+
+
+def fallback_dedup_key(dedup_key: str) -> str:
+    return f"{dedup_key}|fallback"
+
+
+def render_text(*, user, kind: str, link: str = "/", variables: dict | None = None) -> tuple[str, str, dict]:
+    """``(template_code, text, variables)`` of ``kind``'s phone text for ``user``, in their language.
+
+    The common variables: ``name`` (the person), ``url`` (the portal page the text is about,
+    also the 알림톡 button) and, for kinds that can be switched off, ``stop_url``.
+    """
+    template = registry[kind].text
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    full = {
+        "name": user.name or user.email,
+        "url": base + link,
+        **({} if is_essential(kind) else {"stop_url": unsubscribe_url(user_id=user.pk, kind=kind)}),
+        **(variables or {}),
+    }
+    code, text = template.render(language=language_of(user), variables=full)
+    return code, text, {name: str(full[name]) for name in template.variables(language_of(user))}
+
+
+def text_row_fields(*, user, kind: str, channel: str, dedup_key: str, subject: str, link: str, variables: dict) -> dict:
+    """The fields of the outbox row for ``kind``'s text to ``user`` by ``channel`` (알림톡 or SMS)."""
+    code, text, used = render_text(user=user, kind=kind, link=link, variables=variables)
+    title = subject
+    while texts.euc_kr_bytes(title) > texts.LMS_SUBJECT_MAX_BYTES:
+        title = title[:-1]
+    return dict(
+        channel=channel,
+        recipient=normalise_mobile(user.phone),
+        user=user,
+        kind=kind,
+        subject=title,
+        body_text=text,
+        template_code=code if channel == "alimtalk" else "",
+        variables=used,
+        dedup_key=text_dedup_key(dedup_key),
+    )

@@ -1,4 +1,9 @@
-"""Sending outbox rows: claim, talk to SMTP, record the outcome.
+"""Sending outbox rows: claim, talk to SMTP or the text provider, record the outcome.
+
+Every channel goes through the same claim and the same states; only the transport differs
+(``EmailTransport`` over one SMTP connection, ``TextTransport`` over the provider of
+``notifications.providers``). The gap described below for SMTP is the same for the provider:
+a message it accepted just before the worker died is sent again after the sending timeout.
 
 The guarantee, and its one honest gap
 -------------------------------------
@@ -24,7 +29,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from notifications.models import Email
+from notifications import delivery
+from notifications.models import Message
+from notifications.providers import ProviderError, get_provider
 from notifications.reminders import is_essential
 from notifications.rendering import unsubscribe_url
 from portal.text import one_line
@@ -39,35 +46,35 @@ SERVER_ANSWERED = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
 
 def claim_one(email_id: int) -> bool:
     """``ready → sending`` for one row; True only for the caller whose update changed it."""
-    changed = Email.objects.filter(pk=email_id, status=Email.Status.READY).update(
-        status=Email.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    changed = Message.objects.filter(pk=email_id, status=Message.Status.READY).update(
+        status=Message.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
     )
     return changed == 1
 
 
-def claim_many(email_ids) -> list[Email]:
+def claim_many(email_ids) -> list[Message]:
     """Claim every still-``ready`` row of ``email_ids`` (two queries) and return them by id.
 
     Rows locked by another claimer at this instant are skipped: they are being claimed.
     """
     with transaction.atomic():
         rows = list(
-            Email.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=email_ids, status=Email.Status.READY)
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=email_ids, status=Message.Status.READY)
             .order_by("pk")
         )
         if not rows:
             return []
         now = timezone.now()
-        changed = Email.objects.filter(pk__in=[row.pk for row in rows], status=Email.Status.READY).update(
-            status=Email.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        changed = Message.objects.filter(pk__in=[row.pk for row in rows], status=Message.Status.READY).update(
+            status=Message.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
         # The rows are locked by this transaction, so nobody can have moved them in between.
         assert changed == len(rows), "claimed rows changed under a row lock"
     return rows
 
 
-def build_message(email: Email, connection=None) -> EmailMultiAlternatives:
+def build_message(email: Message, connection=None) -> EmailMultiAlternatives:
     headers = {DEDUP_HEADER: email.dedup_key, "X-Maeul-Kind": email.kind}
     if email.user_id and not is_essential(email.kind):
         headers["List-Unsubscribe"] = f"<{unsubscribe_url(user_id=email.user_id, kind=email.kind)}>"
@@ -80,41 +87,132 @@ def build_message(email: Email, connection=None) -> EmailMultiAlternatives:
     return message
 
 
-def mark_sent(email_id: int) -> None:
+def mark_sent(email_id: int, **result) -> None:
     # Not conditional on ``sending``: if the sweep wrongly re-queued the row, ``sent`` still
-    # stops a second claim.
-    Email.objects.filter(pk=email_id).exclude(status=Email.Status.SENT).update(
-        status=Email.Status.SENT, sent_at=timezone.now(), last_error=""
+    # stops a second claim. ``result``: the provider's id and first status for texts.
+    Message.objects.filter(pk=email_id).exclude(status=Message.Status.SENT).update(
+        status=Message.Status.SENT, sent_at=timezone.now(), last_error="", **result
     )
 
 
 def mark_failed(email_id: int, error: BaseException) -> None:
-    Email.objects.filter(pk=email_id, status=Email.Status.SENDING).update(
-        status=Email.Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000]
+    Message.objects.filter(pk=email_id, status=Message.Status.SENDING).update(
+        status=Message.Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000]
     )
 
 
 def release(email_ids) -> None:
     """Give claimed but never attempted rows back (``sending → ready``), without using an attempt."""
     if email_ids:
-        Email.objects.filter(pk__in=list(email_ids), status=Email.Status.SENDING).update(
-            status=Email.Status.READY, attempts=F("attempts") - 1, claimed_at=None
+        Message.objects.filter(pk__in=list(email_ids), status=Message.Status.SENDING).update(
+            status=Message.Status.READY, attempts=F("attempts") - 1, claimed_at=None
         )
+
+
+class EmailTransport:
+    """One SMTP connection for a chunk of email rows."""
+
+    def __init__(self):
+        self.connection = get_connection()
+
+    def open(self):
+        _open(self.connection)
+
+    def send(self, email: Message) -> str:
+        try:
+            self.connection.send_messages([build_message(email, self.connection)])
+        except SoftTimeLimitExceeded:
+            raise
+        except Exception as error:
+            logger.warning("Email %s failed: %s", email.pk, error)
+            mark_failed(email.pk, error)
+            if isinstance(error, OSError) and not isinstance(error, SERVER_ANSWERED):
+                self.connection.close()
+                _open(self.connection)
+            return "failed"
+        mark_sent(email.pk)
+        return "sent"
+
+    def close(self):
+        try:
+            self.connection.close()
+        except Exception:  # a dead connection cannot be closed politely; nothing is lost
+            logger.debug("closing the SMTP connection failed", exc_info=True)
+
+
+class TextTransport:
+    """알림톡 and SMS/LMS rows through the configured provider (one keep-alive connection)."""
+
+    def __init__(self):
+        self.provider = get_provider()
+
+    def open(self):
+        pass
+
+    def send(self, row: Message) -> str:
+        try:
+            receipt = self.provider.send(row)
+        except SoftTimeLimitExceeded:
+            raise
+        except ProviderError as error:
+            # Not known whether it went: failed, and the sweep retries it with backoff.
+            logger.warning("Text %s failed: %s", row.pk, error)
+            mark_failed(row.pk, error)
+            return "failed"
+        if receipt.accepted:
+            mark_sent(
+                row.pk,
+                provider_message_id=receipt.message_id,
+                delivery=Message.Delivery.PENDING,
+                delivery_code=receipt.code,
+                delivery_message=receipt.text[:255],
+            )
+            return "sent"
+        # The provider refused this message for good (bad template, not a mobile number …).
+        if row.channel == Message.Channel.ALIMTALK:
+            mark_sent(
+                row.pk,
+                provider_message_id=receipt.message_id,
+                delivery=Message.Delivery.UNDELIVERED,
+                delivery_code=receipt.code,
+                delivery_message=receipt.text[:255],
+                delivered_at=timezone.now(),
+            )
+            delivery.fall_back(alimtalk_ids=[row.pk])
+            return "sent"
+        mark_failed(row.pk, ProviderError(f"refused {receipt.code}: {receipt.text}"))
+        return "failed"
+
+    def close(self):
+        try:
+            self.provider.close()
+        except Exception:
+            logger.debug("closing the provider connection failed", exc_info=True)
+
+
+def transport_for(channel: str):
+    return EmailTransport() if channel == Message.Channel.EMAIL else TextTransport()
 
 
 def send_one(email_id: int) -> str:
     """Claim and send one row. Returns ``sent``, ``failed`` or ``not-ready`` (someone else has it)."""
     if not claim_one(email_id):
         return "not-ready"
-    email = Email.objects.get(pk=email_id)
+    row = Message.objects.get(pk=email_id)
+    if row.channel == Message.Channel.EMAIL:
+        try:
+            build_message(row).send()
+        except Exception as error:
+            logger.warning("Email %s failed: %s", email_id, error)
+            mark_failed(email_id, error)
+            return "failed"
+        mark_sent(email_id)
+        return "sent"
+    transport = TextTransport()
     try:
-        build_message(email).send()
-    except Exception as error:
-        logger.warning("Email %s failed: %s", email_id, error)
-        mark_failed(email_id, error)
-        return "failed"
-    mark_sent(email_id)
-    return "sent"
+        return transport.send(row)
+    finally:
+        transport.close()
 
 
 def _open(connection) -> None:
@@ -126,10 +224,11 @@ def _open(connection) -> None:
 
 
 def send_many(email_ids) -> dict:
-    """Claim the chunk, then send it over one SMTP connection, marking each row as it goes.
+    """Claim the chunk, then send it channel by channel over one connection each, marking each
+    row as it goes.
 
     A failed message marks only its own row ``failed`` (the sweep retries it with backoff);
-    a broken connection is opened again for the rest. If the task is stopped (soft time
+    a broken SMTP connection is opened again for the rest. If the task is stopped (soft time
     limit) the rows not yet attempted go back to ``ready`` at once.
     """
     rows = claim_many(email_ids)
@@ -137,31 +236,21 @@ def send_many(email_ids) -> dict:
     if not rows:
         return counts
     pending = {row.pk for row in rows}
-    connection = get_connection()
+    by_channel: dict[str, list[Message]] = {}
+    for row in rows:
+        by_channel.setdefault(row.channel, []).append(row)
     try:
-        _open(connection)
-        for email in rows:
-            pending.discard(email.pk)
+        for channel, channel_rows in by_channel.items():
+            transport = transport_for(channel)
             try:
-                connection.send_messages([build_message(email, connection)])
-            except SoftTimeLimitExceeded:
-                # The message in flight may or may not have been accepted: it stays ``sending``
-                # for the sweep (the documented window); the rest go back to ``ready`` below.
-                raise
-            except Exception as error:
-                logger.warning("Email %s failed: %s", email.pk, error)
-                mark_failed(email.pk, error)
-                counts["failed"] += 1
-                if isinstance(error, OSError) and not isinstance(error, SERVER_ANSWERED):
-                    connection.close()
-                    _open(connection)
-                continue
-            mark_sent(email.pk)
-            counts["sent"] += 1
+                transport.open()
+                for row in channel_rows:
+                    pending.discard(row.pk)
+                    # A soft time limit here leaves the message in flight ``sending`` for the
+                    # sweep (the documented window); the rest go back to ``ready`` below.
+                    counts[transport.send(row)] += 1
+            finally:
+                transport.close()
     finally:
         release(pending)
-        try:
-            connection.close()
-        except Exception:  # a dead connection cannot be closed politely; nothing is lost
-            logger.debug("closing the SMTP connection failed", exc_info=True)
     return counts

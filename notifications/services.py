@@ -1,14 +1,18 @@
 """Writing to the outbox. Rows are created inside the caller's transaction; sending is
-enqueued only after that transaction commits, so a rollback leaves no email behind."""
+enqueued only after that transaction commits, so a rollback leaves no message behind.
+
+``queue_notice`` is how a domain app sends one notice on every channel the person gets
+(``notifications.policy.channels_for``); ``queue_email`` writes one plain email row."""
 
 import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
-from notifications import conf
-from notifications.models import Email, EmailPreference
-from notifications.reminders import is_essential
+from notifications import conf, policy
+from notifications.models import ChannelPreference, EmailPreference, Message
+from notifications.reminders import is_essential, registry
+from notifications.rendering import render_email, text_row_fields
 from portal.text import one_line
 
 logger = logging.getLogger(__name__)
@@ -24,7 +28,7 @@ def queue_email(
     body_html: str = "",
     user=None,
     related=None,
-) -> Email | None:
+) -> Message | None:
     """Create an outbox row (once per ``dedup_key``) and send it after commit.
 
     Returns the new row, or ``None`` when an email with this key already exists. The subject
@@ -44,11 +48,81 @@ def queue_email(
         fields["related_id"] = related.pk
     try:
         with transaction.atomic():
-            email = Email.objects.create(**fields)
+            email = Message.objects.create(**fields)
     except IntegrityError:
         return None
     transaction.on_commit(lambda: enqueue_send(email.pk))
     return email
+
+
+def queue_notice(
+    *,
+    user,
+    kind: str,
+    dedup_key: str,
+    subject,
+    template: str,
+    context: dict | None = None,
+    subject_params: dict | None = None,
+    text_variables: dict | None = None,
+    link: str = "/",
+    related=None,
+) -> list[Message]:
+    """Queue one notice of the registered ``kind`` to ``user`` on every channel they get.
+
+    The email is rendered from ``<template>.txt|html`` (as ``render_email`` does), the phone
+    text from the kind's ``TextTemplate`` with ``text_variables`` (plus ``name``, ``url`` =
+    the portal page at ``link``, ``stop_url``). One row per channel, once per ``dedup_key``
+    (the text's key is ``<dedup_key>|text``); sent after the caller's transaction commits.
+    Returns the rows created now (none when the notice was already queued).
+    """
+    channels = policy.channels_for(user=user, kind=registry[kind])
+    if not channels:
+        return []
+    email_subject, text, html = render_email(
+        user=user, kind=kind, subject=subject, subject_params=subject_params, template=template, context=context
+    )
+    created = []
+    for channel in channels:
+        if channel == Message.Channel.EMAIL:
+            fields = dict(
+                channel=channel,
+                recipient=user.email,
+                user=user,
+                kind=kind,
+                subject=email_subject,
+                body_text=text,
+                body_html=html,
+                dedup_key=dedup_key,
+            )
+        else:
+            fields = text_row_fields(
+                user=user,
+                kind=kind,
+                channel=channel,
+                dedup_key=dedup_key,
+                subject=email_subject,
+                link=link,
+                variables=text_variables or {},
+            )
+        row = _create_once(fields, related=related)
+        if row is not None:
+            created.append(row)
+    if created:
+        ids = [row.pk for row in created]
+        transaction.on_commit(lambda: enqueue_batches(ids))
+    return created
+
+
+def _create_once(fields: dict, *, related=None) -> Message | None:
+    if related is not None:
+        fields["related_type"] = ContentType.objects.get_for_model(related)
+        fields["related_id"] = related.pk
+    try:
+        with transaction.atomic():
+            return Message.objects.create(**fields)
+    except IntegrityError:
+        return None
 
 
 def enqueue_send(email_id: int) -> None:
@@ -84,9 +158,9 @@ def enqueue_batches(email_ids: list[int]) -> int:
 
 @transaction.atomic
 def resend_failed(*, email_ids) -> int:
-    """Put failed rows back to ``ready`` (a conditional update) and send them after commit."""
-    ids = list(Email.objects.filter(pk__in=email_ids, status=Email.Status.FAILED).values_list("pk", flat=True))
-    changed = Email.objects.filter(pk__in=ids, status=Email.Status.FAILED).update(status=Email.Status.READY)
+    """Put failed rows (any channel) back to ``ready`` (a conditional update) and send them after commit."""
+    ids = list(Message.objects.filter(pk__in=email_ids, status=Message.Status.FAILED).values_list("pk", flat=True))
+    changed = Message.objects.filter(pk__in=ids, status=Message.Status.FAILED).update(status=Message.Status.READY)
     if ids:
         transaction.on_commit(lambda: enqueue_batches(ids))
     return changed
@@ -98,4 +172,13 @@ def set_preference(*, user, kind: str, enabled: bool) -> EmailPreference:
     if not enabled and is_essential(kind):
         raise ValueError(f"{kind} is essential and cannot be switched off")
     preference, _ = EmailPreference.objects.update_or_create(user=user, kind=kind, defaults={"enabled": enabled})
+    return preference
+
+
+@transaction.atomic
+def set_channel(*, user, channel: str) -> ChannelPreference:
+    """Record which channel ``user`` wants besides email (``email`` alone, ``alimtalk`` or ``sms``)."""
+    if channel not in Message.Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    preference, _ = ChannelPreference.objects.update_or_create(user=user, defaults={"preferred": channel})
     return preference

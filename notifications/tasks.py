@@ -18,7 +18,7 @@ def send_email(email_id: int) -> str:
 
 @shared_task(acks_late=True)
 def send_batch(email_ids: list[int]) -> dict:
-    """Claim a chunk of rows and send them over one SMTP connection."""
+    """Claim a chunk of rows (any channels) and send them, one connection per channel."""
     return sending.send_many(email_ids)
 
 
@@ -32,4 +32,5 @@ def sweep_outbox() -> dict:
         "created": result.created,
         "enqueued": result.enqueued,
         "errors": result.errors,
+        "reports": result.reports,
     }

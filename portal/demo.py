@@ -225,6 +225,7 @@ def _rounds(district, fields, summary):
             "min_group_size": 5,
             "max_per_group": 5_000_000,
             "min_self_contribution_percent": 10,
+            "results_published_at": seoul(2025, 4, 1),
         },
     )
     summary.add("rounds", int(created))
@@ -389,6 +390,12 @@ def _applications(new_groups, seed, fields, round_2025, round_2026, staff, summa
     BudgetLine.objects.bulk_create(lines, batch_size=5000)
     StatusChange.objects.bulk_create(changes, batch_size=5000)
     Consent.objects.bulk_create(_consents(applications), batch_size=5000)
+    # The 2025 results are out: a funded group's description is public (networks.services
+    # publish_group_description does the same when a release happens in the portal).
+    funded = [group.pk for i, group in new_groups if i <= min(FUNDED_2025, DEFAULT_GROUPS)]
+    CommunityGroup.objects.filter(pk__in=funded, description_public_since__isnull=True).update(
+        description_public_since=round_2025.closes_at
+    )
     summary.add("applications", len(applications))
     summary.add("budget lines", len(lines))
 

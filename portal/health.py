@@ -21,10 +21,21 @@ def database_status() -> str:
         return DOWN
 
 
+_redis_clients: dict[str, redis.Redis] = {}
+
+
+def _redis_client() -> redis.Redis:
+    """One client (and so one connection pool) per process and URL: a probe every second must
+    not open a new TCP connection each time."""
+    url = settings.REDIS_URL
+    if url not in _redis_clients:
+        _redis_clients[url] = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    return _redis_clients[url]
+
+
 def redis_status() -> str:
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-        client.ping()
+        _redis_client().ping()
         return OK
     except Exception:
         return DOWN

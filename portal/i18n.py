@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "notifications", "networks", "grants", "mentors"]
+APPS = ["accounts", "notifications", "networks", "grants", "projects", "mentors"]
 LANGUAGES = ["ko", "en"]
 
 

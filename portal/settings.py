@@ -8,6 +8,7 @@ console email backend. Production (``DJANGO_DEBUG=false``) refuses to start with
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -25,6 +26,14 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def web_address_url(address: str) -> str:
+    """The address a browser on this machine opens for runserver's ``[host:]port``."""
+    host, _colon, port = address.strip().rpartition(":")
+    if host in {"", "0.0.0.0", "::", "[::]"}:  # noqa: S104 (a port alone, or every interface: not a bind)
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -75,6 +84,7 @@ INSTALLED_APPS = [
     "notifications",
     "networks",
     "grants",
+    "projects",
     "mentors",
     "portal",
 ]
@@ -89,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.stash.FormStashMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -108,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "accounts.stash.form_stash",
             ],
         },
     },
@@ -138,7 +150,13 @@ LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogues win over every third-party one: Django looks in LOCALE_PATHS first,
+# then in each installed app in order, so an app's own locale/ alone would lose to
+# django_celery_beat's (its "Name" once turned the sign-up form's name field into "태스크 이름").
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    *(BASE_DIR / app / "locale" for app in INSTALLED_APPS if (BASE_DIR / app / "locale").is_dir()),
+]
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True
@@ -169,6 +187,24 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Redis and Celery -----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
+
+
+def _redis_db(url: str, db: int) -> str:
+    """``url`` pointed at database ``db`` (the cache lives apart from Celery's queues)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+# The cache holds what is the same for every visitor (``portal.public_cache``): in its own
+# Redis database, so flushing it never touches the task queue.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("DJANGO_CACHE_URL", _redis_db(REDIS_URL, 1)),
+        "KEY_PREFIX": "maeul",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -208,8 +244,25 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "마을공동체 포털 <noreply@maeul.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+
+# The links in emails and calendar feeds. In development they follow MAEUL_WEB_ADDRESS, the
+# address `make run` serves on (portal/dev.py), so they work when the portal runs elsewhere.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL") or (
+    web_address_url(os.environ.get("MAEUL_WEB_ADDRESS") or "127.0.0.1:8000") if DEBUG else "http://127.0.0.1:8000"
+)
+
+# --- Texts: 알림톡 (KakaoTalk business notifications) and SMS/LMS through SOLAPI ----------
+# Without a key, secret and sender number, texts are written to NOTIFICATIONS_TEXT_FILE
+# (development), like the console email backend. See notifications/providers.py.
+SOLAPI_API_KEY = os.environ.get("SOLAPI_API_KEY", "")
+SOLAPI_API_SECRET = os.environ.get("SOLAPI_API_SECRET", "")
+SOLAPI_SENDER = os.environ.get("SOLAPI_SENDER", "")  # the sender number registered with SOLAPI
+SOLAPI_PFID = os.environ.get("SOLAPI_PFID", "")  # the KakaoTalk channel's pfId, for 알림톡
+SOLAPI_BASE_URL = os.environ.get("SOLAPI_BASE_URL", "https://api.solapi.com")
+SOLAPI_TIMEOUT_SECONDS = float(os.environ.get("SOLAPI_TIMEOUT_SECONDS", "10"))
+NOTIFICATIONS_TEXT_FILE = os.environ.get("NOTIFICATIONS_TEXT_FILE", str(BASE_DIR / ".var" / "texts.jsonl"))
+
 # Shown on every page and in every email: how to reach a person.
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 SUPPORT_CONTACT = {
     "team": _("Seo-gu Village Community Expert Support Team"),
     "phone": os.environ.get("SUPPORT_PHONE", "062-360-7000"),

@@ -17,8 +17,13 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("networks/", include("networks.urls")),
     path("mentors/", include("mentors.urls")),
+    path("my/projects/", include("projects.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("grants.urls")),
     *home_urlpatterns,
     path("about/", TemplateView.as_view(template_name="about.html"), name="about"),
 ]
+
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -111,7 +111,7 @@ def test_staff_bulk_approve_from_the_list_and_see_the_budget_and_ranking(live_se
 def test_a_reviewer_scores_an_application_but_sees_no_decision_buttons(live_server, desktop_page, screenshot):
     from grants.models import Review
     from grants.tests.factories import CriterionFactory
-    from grants.tests.helpers import reviewer_group
+    from grants.tests.helpers import assign_reviewer, reviewer_group
     from tests.factories import UserFactory
 
     page = desktop_page
@@ -122,6 +122,7 @@ def test_a_reviewer_scores_an_application_but_sees_no_decision_buttons(live_serv
     )
     public = CriterionFactory(round=application.round, name="공공성", weight=3, description="마을 전체에 도움이 되는가")
     feasible = CriterionFactory(round=application.round, name="실현가능성", weight=1, max_score=5)
+    assign_reviewer(reviewer, application)
 
     change_path = f"/admin/grants/application/{application.pk}/change/"
     admin_login(page, live_server, reviewer.email, next_path=change_path)

@@ -8,6 +8,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from amqp.exceptions import ChannelError
 from django.conf import settings
 from django.db import connection
 
@@ -60,6 +61,7 @@ def celery_worker(*, concurrency: int = 2, extra_env: dict | None = None, queues
     if queues:
         command += ["-Q", queues]
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
+    process.hostname = hostname
     try:
         deadline = time.monotonic() + 60
         while not celery_app.control.ping(destination=[hostname], timeout=0.5):
@@ -74,3 +76,44 @@ def celery_worker(*, concurrency: int = 2, extra_env: dict | None = None, queues
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+def wait_for(condition, *, timeout: float, what: str, poll: float = 0.05) -> None:
+    """Wait until ``condition()`` is true; fail naming ``what`` after ``timeout`` seconds.
+    The waits of the real-worker tests: on the condition itself, never a fixed sleep."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        time.sleep(poll)
+
+
+def _queue_size(name: str) -> int:
+    with celery_app.connection_for_read() as connection:
+        try:
+            return connection.default_channel.queue_declare(queue=name, passive=True).message_count
+        except ChannelError:  # Redis keeps no key for an empty queue
+            return 0
+
+
+def _worker_is_idle(hostname: str) -> bool:
+    if _queue_size(celery_app.conf.task_default_queue):
+        return False
+    inspect = celery_app.control.inspect(destination=[hostname], timeout=1.0)
+    active, reserved = inspect.active(), inspect.reserved()
+    if not active or not reserved or hostname not in active or hostname not in reserved:
+        return False  # no answer yet
+    return not active[hostname] and not reserved[hostname]
+
+
+def wait_until_idle(worker, *, timeout: float = 30) -> None:
+    """Wait until the queue is empty and ``worker`` (from ``celery_worker``) holds no task, twice
+    in a row: every message sent before this call has then been handled, so a test can assert
+    that something (a duplicate) did *not* happen."""
+    seen_idle = []
+
+    def idle_twice() -> bool:
+        seen_idle.append(_worker_is_idle(worker.hostname))
+        return seen_idle[-2:] == [True, True]
+
+    wait_for(idle_twice, timeout=timeout, what="the worker to finish every queued task", poll=0.2)

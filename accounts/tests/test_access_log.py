@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
 
 from accounts.models import AccessLog
 from accounts.services import access_record, access_record_many
@@ -19,7 +20,10 @@ def test_a_read_is_recorded_with_its_subject_and_the_person_it_is_about(staff, r
     row.refresh_from_db()
     assert (row.user, row.person, row.subject, row.subject_label) == (staff, resident, group, group.name)
     assert len(row.detail) == 500
-    assert row.get_action_display() == "Viewed"
+    with translation.override("en"):
+        assert row.get_action_display() == "Viewed"
+    with translation.override("ko"):
+        assert row.get_action_display() == "열람"
 
 
 @pytest.mark.django_db
@@ -108,3 +112,51 @@ def test_the_old_grants_log_is_copied_into_the_one_log():
         ),
         (reader.pk, "export", None, None, "", None, "12 applications"),
     ]
+
+
+# --- every read of personal data in the admin, and the search page --------------------
+
+
+@pytest.mark.django_db
+def test_the_application_list_logs_each_application_shown_with_its_representative(client, staff):
+    applications = [ApplicationFactory() for _ in range(3)]
+    client.force_login(staff)
+
+    assert client.get("/admin/grants/application/").status_code == 200
+
+    listed = set(AccessLog.objects.filter(action=AccessLog.Action.LIST).values_list("user", "subject_id", "person"))
+    assert listed == {(staff.pk, a.pk, a.group.representative_id) for a in applications}
+
+
+@pytest.mark.django_db
+def test_opening_a_group_in_the_admin_and_the_user_list_are_logged(client, staff, resident):
+    group = resident.represented_groups.get()
+    client.force_login(staff)
+
+    assert client.get(f"/admin/networks/communitygroup/{group.pk}/change/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 200
+
+    view = AccessLog.objects.get(action=AccessLog.Action.VIEW)
+    assert (view.user, view.subject, view.person) == (staff, group, resident)
+    assert AccessLog.objects.filter(action=AccessLog.Action.LIST, subject_type__model="user", person=resident).exists()
+
+
+@pytest.mark.django_db
+def test_staff_search_the_log_by_person_and_by_staff_member(client, staff):
+    kim, park = UserFactory(name="김민지"), UserFactory(name="박서준")
+    clerk = UserFactory(name="이주무관", email="clerk@example.com", is_staff=True)
+    access_record(user=clerk, action=AccessLog.Action.VIEW, subject=kim, person=kim, detail="row-clerk-kim")
+    access_record(user=clerk, action=AccessLog.Action.VIEW, subject=park, person=park, detail="row-clerk-park")
+    access_record(user=staff, action=AccessLog.Action.VIEW, subject=kim, person=kim, detail="row-staff-kim")
+    client.force_login(staff)
+
+    def shown(query):
+        page = client.get("/admin/accounts/accesslog/", query).content.decode()
+        return {d for d in ("row-clerk-kim", "row-clerk-park", "row-staff-kim") if d in page}
+
+    assert shown({"person": "민지"}) == {"row-clerk-kim", "row-staff-kim"}
+    assert shown({"reader": "CLERK@example"}) == {"row-clerk-kim", "row-clerk-park"}
+    assert shown({"person": "김민지", "reader": "이주무관"}) == {"row-clerk-kim"}
+    page = client.get("/admin/accounts/accesslog/", {"person": "김민지"}).content.decode()
+    assert 'data-testid="access-log-reader"' in page
+    assert 'type="hidden" name="person" value="김민지"' in page  # the other search keeps this one

@@ -40,3 +40,16 @@ def reviewer_group():
     from grants.roles import REVIEWER_GROUP
 
     return Group.objects.get(name=REVIEWER_GROUP)
+
+
+def assign_reviewer(reviewer, application, *, by=None) -> None:
+    """Assign ``reviewer`` to ``application`` as staff would, with the committee consent the
+    resident gave at submission (a reviewer sees nothing without it)."""
+    from grants import services
+    from grants.models import Consent
+
+    Consent.objects.update_or_create(
+        application=application, kind=Consent.Kind.THIRD_PARTY, defaults={"granted": True, "text_version": "2026-1"}
+    )
+    results = services.reviewers_assign(reviewer=reviewer, applications=[application], by=by)
+    assert results == [(application, None)], results

@@ -9,7 +9,7 @@ from accounts.services import access_record_many
 from grants import workflow
 from grants.models import Application, BudgetLine, GrantRound, Review, StatusChange
 from grants.tests.factories import AttachmentFactory, CriterionFactory
-from grants.tests.helpers import in_review_applications, make_in_review, reviewer_group
+from grants.tests.helpers import assign_reviewer, in_review_applications, make_in_review, reviewer_group
 from tests.factories import (
     AssignmentFactory,
     FieldEnvelopeFactory,
@@ -20,14 +20,15 @@ from tests.factories import (
 
 CHANGELIST = "admin:grants_application_changelist"
 # Session, user, four list filters (round, field, dong, region), the filtered count and the
-# page (mentor and average score are joined/annotated). If this grows, say which query a
-# change adds and why it cannot be joined.
-CHANGELIST_QUERIES = 8
+# page (mentor and average score are joined/annotated), and the access log: one INSERT for every
+# application on the page plus its content type (cached after the first request of a process).
+# If this grows, say which query a change adds and why it cannot be joined.
+CHANGELIST_QUERIES = 10
 # Session, user, the application (for the panel and for the form), the access-log insert, one
 # query per inline (budget lines, attachments, consents, status history, eligibility overrides,
-# reviews), the content type (cached after the first request of a process) and the coaching
-# visits the mentors app contributes.
-CHANGE_PAGE_QUERIES = 13
+# reviews, assigned reviewers), the group's participants, the content type (cached after the
+# first request of a process) and the coaching visits the mentors app contributes.
+CHANGE_PAGE_QUERIES = 15
 # The admin index (its budget panel: rounds, then envelopes, per-field and per-dong totals for
 # each of the latest two rounds) and the committee ranking.
 INDEX_AND_RANKING_QUERIES = 12
@@ -88,6 +89,7 @@ def test_a_staff_member_without_permissions_gets_403_on_an_application(client):
 def test_a_reviewer_may_view_and_score_but_not_decide(client, reviewer, round_with_field):
     round_, field = round_with_field
     application = make_in_review(round=round_, field=field)
+    assign_reviewer(reviewer, application)
     criterion = CriterionFactory(round=round_, max_score=10)
     client.force_login(reviewer)
 
@@ -114,6 +116,7 @@ def test_a_reviewer_may_view_and_score_but_not_decide(client, reviewer, round_wi
 @pytest.mark.django_db
 def test_a_reviewer_with_a_conflict_cannot_score_through_the_admin(client, reviewer):
     application = make_in_review()
+    assign_reviewer(reviewer, application)
     criterion = CriterionFactory(round=application.round)
     client.force_login(reviewer)
     url = reverse("admin:grants_application_score", args=[application.pk])

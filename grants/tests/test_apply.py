@@ -60,7 +60,10 @@ def test_closed_rounds_link_to_public_results(client, open_round, group):
 
     now = timezone.now()
     past = GrantRoundFactory(
-        year=2025, opens_at=now - datetime.timedelta(days=300), closes_at=now - datetime.timedelta(days=200)
+        year=2025,
+        opens_at=now - datetime.timedelta(days=300),
+        closes_at=now - datetime.timedelta(days=200),
+        results_published_at=now - datetime.timedelta(days=150),
     )
     funded = ApplicationFactory(group=group, round=past, status="approved", awarded_amount=5_000_000, title="마을 책방")
     ApplicationFactory(round=past, status="rejected", title="떨어진 사업")

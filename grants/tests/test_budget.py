@@ -151,3 +151,24 @@ def test_a_half_filled_line_is_shown_back_with_its_error_and_nothing_is_lost(log
     assert "lines-5-amount" in form_data(response.content, "budget-form")
     assert response.context["formset"].forms[5].errors["amount"]
     assert saved_lines(five_line_draft) == FIVE_LINES
+
+
+def test_a_page_opened_before_another_tab_saved_still_keeps_what_it_posts(logged_in, group, open_round):
+    """Two tabs: the first opened the empty budget, the second saved a line; the first then
+    posts the very same line. It is kept (it used to vanish, or fail with a server error)."""
+    application = ApplicationFactory(group=group, round=open_round, field=open_round.fields.first())
+    stale_page = budget_page(logged_in, application)  # no lines yet: INITIAL_FORMS 0
+    BudgetLineFactory(application=application, category="materials", item="꽃모종", amount=300_000, source="self")
+
+    stale_page.update(
+        {
+            "lines-0-category": "materials",
+            "lines-0-item": "꽃모종",
+            "lines-0-amount": "300000",
+            "lines-0-source": "self",
+        }
+    )
+    response = post_budget(logged_in, application, stale_page)
+
+    assert response.status_code == 302
+    assert saved_lines(application) == [("materials", "꽃모종", 300_000, "self")]

@@ -28,12 +28,6 @@ def attachment(resident, media_root):
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def bare_staff(db):
     """A staff account with no permission at all."""
     return UserFactory(email="bare-staff@example.com", is_staff=True)

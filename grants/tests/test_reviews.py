@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from grants import services
 from grants.models import Review, Score
 from grants.tests.factories import CriterionFactory
-from grants.tests.helpers import make_in_review, reviewer_group
+from grants.tests.helpers import assign_reviewer, make_in_review, reviewer_group
 from tests.factories import UserFactory
 
 
@@ -22,8 +22,9 @@ def reviewer(db):
 
 
 @pytest.fixture
-def scored_setup(db):
+def scored_setup(reviewer, staff):
     application = make_in_review()
+    assign_reviewer(reviewer, application, by=staff)
     criteria = [
         CriterionFactory(round=application.round, name="공공성", weight=3, max_score=10),
         CriterionFactory(round=application.round, name="실현가능성", weight=1, max_score=5),
@@ -106,9 +107,10 @@ def test_a_staff_member_without_the_scoring_permission_cannot_score(scored_setup
 
 
 @pytest.mark.django_db
-def test_the_reviewer_group_set_up_by_migrate_may_view_and_score_but_not_decide():
+def test_the_reviewer_group_set_up_by_migrate_may_view_applications_and_score_but_not_decide():
     codenames = set(Group.objects.get(name="reviewer").permissions.values_list("codename", flat=True))
 
-    assert {"view_application", "view_attachment", "score_application"} <= codenames
+    assert {"view_application", "view_budgetline", "view_review", "score_application"} == codenames
     assert "decide_application" not in codenames
+    assert "view_attachment" not in codenames
     assert not any(c.startswith(("add_", "change_", "delete_")) for c in codenames)

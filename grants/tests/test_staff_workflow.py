@@ -107,13 +107,13 @@ def test_resident_email_is_queued_only_when_the_transition_commits(staff, django
     application = ApplicationFactory(status=workflow.IN_REVIEW)
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.application_reject(application=application, reason="자격 미달", by=staff)
+        services.application_request_changes(application=application, note="서명부 보완", by=staff)
         raise RuntimeError("the surrounding request failed")
     assert not Email.objects.exists()
     assert not StatusChange.objects.exists()
 
     with django_capture_on_commit_callbacks() as callbacks:
-        services.application_reject(application=application, reason="자격 미달", by=staff)
+        services.application_request_changes(application=application, note="서명부 보완", by=staff)
         assert callbacks == [], "the email must not be sent before the commit"
     assert len(callbacks) == 1
     email = Email.objects.get()

@@ -10,6 +10,7 @@ from mentors.models import Assignment, AssignmentChange, FollowUp
 from mentors.tests.conftest import PRIVATE_NOTE
 from portal.tests.test_spreadsheets import as_read_from_xlsx
 from tests.factories import CommunityGroupFactory, MentorFactory
+from tests.forms import form_data
 
 
 @pytest.mark.django_db
@@ -39,6 +40,10 @@ def test_coverage_shows_visits_per_month_unvisited_groups_and_overdue_follow_ups
     FollowUp.objects.filter(pk=follow_up.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=2))
     forgotten = Assignment.objects.create(
         mentor=other_mentor.mentor_profile, group=CommunityGroupFactory(name="잊힌공동체"), round=grant_round
+    )
+    # Never visited since it was assigned the round's limit ago (a new assignment is not overdue yet).
+    Assignment.objects.filter(pk=forgotten.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=grant_round.visit_overdue_days)
     )
     client.force_login(staff)
     with django_assert_max_num_queries(12):
@@ -72,9 +77,12 @@ def test_staff_auto_assign_from_the_admin_button(client, staff, application, men
     CommunityGroupFactory()  # a group without an application in the round is left out
     client.force_login(staff)
     url = reverse("admin:mentors_assignment_auto")
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
     assert url in client.get(reverse("admin:mentors_assignment_changelist")).content.decode()
-    response = client.post(url, {"round": grant_round.pk})
+    preview = client.post(url, form_data(page.content, "auto-assign-preview", preview="Preview"))
+    assert preview.status_code == 200 and not Assignment.objects.exists()
+    response = client.post(url, form_data(preview.content, "auto-assign-confirm", confirm="Confirm"))
     assert response.status_code == 302
     assignment = Assignment.objects.get()
     assert assignment.group == application.group and not assignment.pinned
@@ -133,17 +141,19 @@ def test_staff_see_a_visit_with_its_follow_ups_and_photos_in_the_admin(client, s
 
 
 @pytest.mark.django_db
-def test_the_auto_assign_admin_action_runs_for_the_selected_rows_round(client, staff, assignment, other_mentor):
-    second = Assignment.objects.create(mentor=assignment.mentor, group=CommunityGroupFactory(), round=assignment.round)
+def test_the_auto_assign_admin_action_opens_the_preview_for_the_selected_rows_round(
+    client, staff, assignment, other_mentor
+):
+    Assignment.objects.create(mentor=assignment.mentor, group=CommunityGroupFactory(), round=assignment.round)
     client.force_login(staff)
     response = client.post(
         reverse("admin:mentors_assignment_changelist"),
         {"action": "auto_assign_rounds", "_selected_action": [assignment.pk]},
     )
     assert response.status_code == 302
-    mentors = set(Assignment.objects.filter(pk__in=[assignment.pk, second.pk]).values_list("mentor", flat=True))
-    assert mentors == {assignment.mentor_id, other_mentor.mentor_profile.pk}
-    assert AssignmentChange.objects.filter(reason="auto").count() == 1
+    assert response["Location"] == f"{reverse('admin:mentors_assignment_auto')}?round={assignment.round_id}"
+    assert not AssignmentChange.objects.filter(reason="auto").exists()
+    assert client.get(response["Location"]).context["plan"] is not None
 
 
 @pytest.mark.django_db

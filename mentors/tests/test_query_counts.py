@@ -81,6 +81,8 @@ def test_mentor_home_lists_overdue_and_never_visited_groups_first(client, mentor
     groups = add_assigned_groups(profile, grant_round, 40)
     never = groups[7]
     CoachingVisit.objects.filter(group=never).delete()
+    # Never visited in the 45 days since it was assigned.
+    Assignment.objects.filter(group=never).update(created_at=timezone.now() - datetime.timedelta(days=45))
     CoachingVisit.objects.filter(group=groups[3]).update(date=timezone.localdate() - datetime.timedelta(days=45))
     client.force_login(mentor)
     page = client.get(reverse("mentors:home")).context["page"]
@@ -88,7 +90,7 @@ def test_mentor_home_lists_overdue_and_never_visited_groups_first(client, mentor
     overdue = [a for a in rows if a.overdue]
     assert rows[0].group == never and rows[0].last_visit is None
     assert rows[: len(overdue)] == overdue
-    assert all(a.last_visit is None or a.days_since > grant_round.visit_overdue_days for a in overdue)
+    assert all(a.days_without_visit >= grant_round.visit_overdue_days for a in overdue)
     assert not any(a.overdue for a in rows[len(overdue) :])
     fresh = next(a for a in rows if not a.overdue)
     assert fresh.open_follow_ups == 1

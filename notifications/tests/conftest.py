@@ -81,3 +81,64 @@ def use_broker(url: str):
     finally:
         celery_app.conf.broker_url, settings.CELERY_BROKER_URL = previous
         reset_pools()
+
+
+TEXT_KIND = "test_text"
+
+
+def sample_text_template():
+    from notifications.texts import TextTemplate
+
+    return TextTemplate(
+        codes={"ko": "MAEUL_TEST_KO", "en": "MAEUL_TEST_EN"},
+        texts={
+            "ko": "[마을공동체 포털] #{name}님, 시험 알림입니다.\n#{url}",
+            "en": "[Maeul Portal] #{name}, this is a test notice.\n#{url}",
+        },
+    )
+
+
+@contextmanager
+def text_kind(users, *, essential: bool = True, name: str = TEXT_KIND):
+    """Register a kind that may go by email, 알림톡 and SMS and is due for every user in ``users``."""
+    from notifications.reminders import EMAIL_AND_TEXT
+
+    def collect(now):
+        return [
+            ReminderDue(
+                user=user,
+                dedup_key=f"test:text:user:{user.pk}",
+                subject="Test notice %(n)s",
+                subject_params={"n": user.pk},
+                template="notifications/email/test_reminder",
+                link=f"/my/test/{user.pk}/",
+            )
+            for user in users
+        ]
+
+    register(
+        ReminderKind(
+            name=name,
+            label="Test text",
+            essential=essential,
+            collect=collect,
+            channels=EMAIL_AND_TEXT,
+            text=sample_text_template(),
+        )
+    )
+    try:
+        yield name
+    finally:
+        unregister(name)
+
+
+@pytest.fixture
+def fake_solapi(settings):
+    """A local SOLAPI on 127.0.0.1, configured for this process (``.env()`` for a worker)."""
+    from notifications.tests.fake_solapi import FakeSolapi
+
+    with FakeSolapi() as fake:
+        for name, value in fake.settings().items():
+            setattr(settings, name, value)
+        settings.SOLAPI_TIMEOUT_SECONDS = 2
+        yield fake

@@ -4,6 +4,7 @@ Every test counts what the SMTP server actually received per ``X-Maeul-Dedup`` h
 "exactly once" is measured at the outside world, not inferred from our own status column.
 """
 
+import datetime
 import os
 import signal
 import subprocess
@@ -13,13 +14,14 @@ import time
 import pytest
 from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 
 from notifications.models import Email
 from notifications.sweep import sweep
 from notifications.tasks import sweep_outbox
 from notifications.tests.conftest import batch_kind, bulk_users, use_broker
 from portal.embedded import _free_port, _redis_answers, _wait_until, redis_server_binary
-from tests.workers import celery_worker
+from tests.workers import celery_worker, wait_for, wait_until_idle
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -73,10 +75,11 @@ def test_two_sweeps_at_once_create_and_send_each_reminder_once(smtp_sink, empty_
     assert Email.objects.count() == 120
     assert all(result.errors == [] for result in results)
 
-    with celery_worker(extra_env=smtp_sink.env()):
+    with celery_worker(extra_env=smtp_sink.env()) as worker:
         assert smtp_sink.wait_for(120, timeout=60)
         wait_until_all_sent(120, timeout=30)
-        time.sleep(1)  # a duplicate enqueue from the second sweep would arrive now; none may
+        # A duplicate enqueue from the second sweep would be handled by now; none may have sent anything.
+        wait_until_idle(worker)
     assert smtp_sink.total == 120
     assert set(smtp_sink.counts.values()) == {1}
 
@@ -86,8 +89,8 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(smtp_si
 
     The sink holds every connection at ``RCPT`` once 60 messages have arrived, so at the moment
     of the kill each worker process is either waiting at ``RCPT`` (no content transmitted; its row
-    is ``sending``) or idle. We wait half a second after the first hold so a process that had just
-    had a message accepted has committed ``sent`` too. That keeps the kill out of the one window
+    is ``sending``) or idle. We wait until both worker processes are held and every accepted
+    message is committed ``sent`` (so none is between DATA and its commit). That keeps the kill out of the one window
     exactly-once cannot cover (SMTP accepted, ``sent`` not yet committed: see
     ``notifications.sending``), so here we can assert *exactly* once. Killed there instead, the
     one in-flight email per worker process would be sent twice; it could never be lost.
@@ -97,12 +100,12 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(smtp_si
         sweep(kinds=[kind])
     smtp_sink.hold_after = 60
 
-    with celery_worker(extra_env=smtp_sink.env()) as worker:
-        deadline = time.monotonic() + 60
-        while smtp_sink.held == 0:
-            assert time.monotonic() < deadline, "the worker never reached the held message"
-            time.sleep(0.05)
-        time.sleep(0.5)
+    with celery_worker(concurrency=2, extra_env=smtp_sink.env()) as worker:
+        wait_for(
+            lambda: smtp_sink.held >= 2 and Email.objects.filter(status=Email.Status.SENT).count() == smtp_sink.total,
+            timeout=60,
+            what="both worker processes held at RCPT with every accepted message marked sent",
+        )
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
 
@@ -116,15 +119,24 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(smtp_si
     settings.NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = 1
     # Chunks the dead worker had prefetched are still ``ready``; let this sweep enqueue them now.
     settings.NOTIFICATIONS_READY_GRACE_SECONDS = 0
-    time.sleep(1.2)
+    # This step is about time: the claimed rows must be older than the (one-second) timeout.
+    wait_for(
+        lambda: (
+            not Email.objects.filter(
+                status=Email.Status.SENDING, claimed_at__gt=timezone.now() - datetime.timedelta(seconds=1)
+            ).exists()
+        ),
+        timeout=10,
+        what="every stuck claim to be older than the sending timeout",
+    )
     # Sweep before the new worker starts: with a one-second timeout the sweep would otherwise
     # also re-queue rows the new, live worker is sending (why the real timeout exceeds the time limit).
     result = sweep(kinds=[])
     assert result.requeued_stuck == stuck
-    with celery_worker(extra_env=smtp_sink.env()):
+    with celery_worker(extra_env=smtp_sink.env()) as worker:
         assert smtp_sink.wait_for(200, timeout=90), f"only {smtp_sink.total} of 200 arrived"
         wait_until_all_sent(200, timeout=30)
-        time.sleep(1)
+        wait_until_idle(worker)  # then a second send of any row would have arrived
 
     assert smtp_sink.total == 200
     assert len(smtp_sink.counts) == 200

@@ -141,8 +141,9 @@ def test_the_sweep_query_count_does_not_grow_with_the_number_of_reminders(django
     small, large = queries_for(3, "small"), queries_for(60, "large")
     assert small == large, f"the sweep made {small} queries for 3 reminders but {large} for 60"
     users = bulk_users(10, prefix="bound")
-    # stuck, failed, preferences, existing keys, SAVEPOINT, INSERT, RELEASE, new ids, waiting rows
-    with django_assert_max_num_queries(9), batch_kind(users):
+    # stuck, failed, preferences, existing keys, SAVEPOINT, INSERT, RELEASE, new ids, waiting rows,
+    # texts waiting for their delivery report
+    with django_assert_max_num_queries(10), batch_kind(users):
         sweep(kinds=[TEST_KIND])
 
 
@@ -204,7 +205,10 @@ def test_staff_see_and_filter_the_outbox_with_a_constant_number_of_queries(
     client, staff, django_assert_max_num_queries
 ):
     client.force_login(staff)
-    url = reverse("admin:notifications_email_changelist")
+    url = reverse("admin:notifications_message_changelist")
+    # The access log looks the listed rows' content type up once per process, then caches it.
+    Email.objects.create(recipient="warm@example.com", kind="k", subject="s", body_text="t", dedup_key="warm")
+    client.get(url)
     queries = []
     for count in (3, 30):
         Email.objects.all().delete()
@@ -225,7 +229,7 @@ def test_only_staff_reach_the_outbox_admin(client, request, who):
     user = request.getfixturevalue(who)
     if who != "anonymous":
         client.force_login(user)
-    response = client.get(reverse("admin:notifications_email_changelist"))
+    response = client.get(reverse("admin:notifications_message_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
 
@@ -238,7 +242,7 @@ def test_staff_resend_a_failed_email_which_goes_back_to_ready_and_is_enqueued(
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(
-            reverse("admin:notifications_email_changelist"),
+            reverse("admin:notifications_message_changelist"),
             {"action": "resend", "_selected_action": [failed.pk, sent.pk]},
         )
     assert response.status_code == 302

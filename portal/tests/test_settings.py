@@ -84,3 +84,42 @@ def test_production_keeps_database_connections_and_development_does_not():
     development = run_manage("shell", "--no-imports", "-c", script)
     assert production.stdout.split() == ["60", "True"], production.stderr
     assert development.stdout.split() == ["0", "True"], development.stderr
+
+
+LINKS_SCRIPT = """
+import datetime
+from django.utils import timezone
+from networks.ical import forums_calendar
+from networks.models import Forum, Network
+from notifications.rendering import unsubscribe_url
+
+now = timezone.now()
+forum = Forum(pk=7, title="f", place="p", agenda="a", starts_at=now, updated_at=now, network=Network(name="n"))
+print(unsubscribe_url(user_id=1, kind="deadline"))
+print([line for line in forums_calendar([forum], name="n").decode().splitlines() if line.startswith("URL")][0])
+"""
+
+
+@pytest.mark.parametrize(
+    "address, base",
+    [
+        ("127.0.0.1:8123", "http://127.0.0.1:8123"),
+        ("0.0.0.0:8080", "http://127.0.0.1:8080"),
+        ("9000", "http://127.0.0.1:9000"),
+        ("", "http://127.0.0.1:8000"),
+    ],
+)
+def test_in_development_links_in_emails_and_calendars_follow_the_web_address(address, base):
+    result = run_manage("shell", "-c", LINKS_SCRIPT, MAEUL_WEB_ADDRESS=address, PORTAL_BASE_URL="")
+    assert result.returncode == 0, result.stderr
+    unsubscribe, calendar_url = result.stdout.splitlines()[-2:]
+    assert unsubscribe.startswith(f"{base}/notifications/unsubscribe/")
+    assert calendar_url == f"URL:{base}/networks/forums/7/"
+
+
+def test_an_explicit_portal_base_url_wins_over_the_web_address():
+    result = run_manage(
+        "shell", "-c", LINKS_SCRIPT, MAEUL_WEB_ADDRESS="127.0.0.1:8123", PORTAL_BASE_URL="https://maeul.example"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "URL:https://maeul.example/networks/forums/7/"

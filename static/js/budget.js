@@ -41,7 +41,8 @@
         }
       });
       var total = subsidy + own;
-      var percent = total ? Math.round((own * 1000) / total) / 10 : 0;
+      // Rounded down like the server (grants.models.self_contribution_share): 9.96 % shows 9.9.
+      var percent = total ? Math.floor((own * 1000) / total) / 10 : 0;
       form.querySelector("[data-total=subsidy]").textContent = formatWon(subsidy);
       form.querySelector("[data-total=self]").textContent = formatWon(own);
       form.querySelector("[data-total=total]").textContent = formatWon(total);

@@ -32,8 +32,8 @@ def snapshot_submitted(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0005_access_log_moved_to_accounts'),
-        ('networks', '0005_group_changes'),
+        ('grants', '0007_publish_funded_group_descriptions'),
+        ('networks', '0006_group_changes'),
     ]
 
     operations = [

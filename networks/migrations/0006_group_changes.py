@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('networks', '0004_create_missing_dong_networks'),
+        ('networks', '0005_group_description_public_since'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
