@@ -142,13 +142,20 @@ class World:
             uploaded_by=resident,
         )
         self.attachment.file.save("plan.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
-        self.application.status = Application.Status.SUBMITTED
+        self.application.status = Application.Status.IN_REVIEW
         self.application.submitted_at = timezone.now()
         self.application.save()
         self.other_application = ApplicationFactory(
             group=self.other_group, round=self.round, field=self.field, title="달빛 공부방"
         )
         self.criterion = CriterionFactory(round=self.round)
+        from grants import services as grant_services
+        from grants.models import Consent
+
+        for kind in Consent.Kind:  # every consent given, the committee's (third party) included
+            Consent.objects.create(application=self.application, kind=kind, granted=True, text_version="2026-1")
+        # The reviewer reads only the applications assigned to them while in review.
+        grant_services.reviewers_assign(reviewer=reviewer, applications=[self.application], by=staff)
         ReviewFactory(application=self.application, reviewer=reviewer)
 
         self.assignment = AssignmentFactory(mentor=mentor.mentor_profile, group=self.group, round=self.round)
@@ -187,6 +194,30 @@ class World:
         self.reset_uid = urlsafe_base64_encode(force_bytes(resident.pk))
         self.reset_token = default_token_generator.make_token(resident)
         access_record(user=staff, action=AccessLog.Action.VIEW, subject=self.application, person=resident)
+        from notifications.models import ChannelPreference
+
+        ChannelPreference.objects.create(user=resident)
+        # A funded project of the resident's group (a 2025 round), under way, with one expense and
+        # its evidence, reached through the services as the portal reaches it.
+        from grants.tests.conftest import tiny_pdf
+        from projects import services as project_services
+        from projects.tests.helpers import TODAY, active_project, pay
+
+        self.project = active_project(staff=staff, group=self.group)
+        pay(self.project, 500_000, staff)
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        self.expense = project_services.expense_record(
+            project=self.project,
+            by=resident,
+            evidence=SimpleUploadedFile("receipt.pdf", tiny_pdf(), content_type="application/pdf"),
+            spent_on=TODAY,
+            category=project_services.categories_for(self.project.application.round)["activity"],
+            source="subsidy",
+            payee="동네문구",
+            purpose="색지",
+            amount=30_000,
+        )
         # django-celery-beat's schedules, so each admin page of theirs has a row to open.
         from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, SolarSchedule
 
@@ -248,9 +279,22 @@ class World:
                 "object_id": str(self.group.pk),
             },
             "admin:app_list": {"app_label": "grants"},
+            "projects:expense_edit": {"pk": self.project.pk, "expense_pk": self.expense.pk},
+            "projects:expense_delete": {"pk": self.project.pk, "expense_pk": self.expense.pk},
+            "projects:evidence": {"pk": self.project.pk, "expense_pk": self.expense.pk},
+            "admin:grants_grantround_publish": {"object_id": self.closed_round.pk},
+            "admin:projects_project_act": {"object_id": self.project.pk, "action": "plan"},
+            "admin:projects_project_account": {"object_id": self.project.pk},
+            "admin:projects_project_settlement_export": {"object_id": self.project.pk, "export_format": "xlsx"},
+            "admin:projects_project_summary_export": {
+                "round_id": self.project.application.round_id,
+                "export_format": "xlsx",
+            },
         }
         if route.name in named:
             return named[route.name]
+        if route.name and route.name.startswith("projects:") and "pk" in route.converters:
+            return {"pk": self.project.pk}
         if route.name and route.name.startswith("grants:") and "pk" in route.converters:
             return {"pk": self.application.pk}
         model = admin_model_of(route)

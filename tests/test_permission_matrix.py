@@ -110,7 +110,7 @@ RULES = {
     "admin:view_on_site": (f"{ADMIN_ONLY} 404 404 404", f"{ADMIN_ONLY} 404 404 404"),
     "admin:app_list": (f"{ADMIN_ONLY} 200 404 200", f"{ADMIN_ONLY} 200 404 200"),
     "admin/(?P<url>.*)$": (f"{ADMIN_ONLY} 404 404 404", f"{ADMIN_ONLY} 404 404 404"),
-    "admin:grants_application_ranking": (f"{ADMIN_ONLY} 200 403 200", f"{ADMIN_ONLY} 200 403 200"),
+    "admin:grants_application_ranking": (f"{ADMIN_ONLY} 403 403 200", f"{ADMIN_ONLY} 403 403 302"),
     "admin:grants_application_score": (f"{ADMIN_ONLY} 200 403 200", f"{ADMIN_ONLY} 200 403 200"),
     "admin:grants_application_export": (f"{ADMIN_ONLY} 405 405 405", f"{ADMIN_ONLY} 403 403 403"),
     "admin:grants_application_decide": (f"{ADMIN_ONLY} 405 405 405", f"{ADMIN_ONLY} 403 403 302"),
@@ -121,30 +121,61 @@ RULES = {
     "admin:mentors_mentor_export_visits": (f"{ADMIN_ONLY} 403 403 200", f"{ADMIN_ONLY} 403 403 200"),
     "admin:mentors_assignment_auto": (f"{ADMIN_ONLY} 403 403 200", f"{ADMIN_ONLY} 403 403 200"),
     "admin:auth_user_password_change": (f"{ADMIN_ONLY} 403 403 200", f"{ADMIN_ONLY} 403 403 200"),
+    "admin:grants_grantround_publish": (f"{ADMIN_ONLY} 403 403 200", f"{ADMIN_ONLY} 403 403 302"),
+    "admin:grants_application_committee_export": (f"{ADMIN_ONLY} 403 403 200", f"{ADMIN_ONLY} 403 403 200"),
+    "admin:projects_project_act": (f"{ADMIN_ONLY} 405 405 405", f"{ADMIN_ONLY} 403 403 302"),
+    "admin:projects_project_account": (f"{ADMIN_ONLY} 403 403 200", f"{ADMIN_ONLY} 403 403 200"),
+    "admin:projects_project_settlement_export": (f"{ADMIN_ONLY} 403 403 200", f"{ADMIN_ONLY} 403 403 200"),
+    "admin:projects_project_summary_export": (f"{ADMIN_ONLY} 404 404 200", f"{ADMIN_ONLY} 404 404 200"),
+    # projects: the funded group's representative; the evidence also for staff who may view expenses
+    "projects:my_projects": LOGGED_IN_GET,
+    "projects:home": ("L 200 404 404 404 404 404 404", "L 405 405 405 405 405 405 405"),
+    "projects:plan": ("L 200 404 404 404 404 404 404", "L 400 404 404 404 404 404 404"),
+    "projects:agreement": ("L 200 404 404 404 404 404 404", "L 200 404 404 404 404 404 404"),
+    "projects:disbursements": ("L 200 404 404 404 404 404 404", "L 400 404 404 404 404 404 404"),
+    "projects:ledger": ("L 200 404 404 404 404 404 404", "L 400 404 404 404 404 404 404"),
+    "projects:expense_edit": ("L 200 404 404 404 404 404 404", "L 400 404 404 404 404 404 404"),
+    "projects:expense_delete": ("L 405 405 405 405 405 405 405", "L 302 404 404 404 404 404 404"),
+    "projects:evidence": ("L 200 404 404 404 404 404 200", "L 405 405 405 405 405 405 405"),
+    "projects:settlement": ("L 200 404 404 404 404 404 404", "L 400 404 404 404 404 404 404"),
 }
 
 # --- the admin's model pages, by rule ---------------------------------------------------------
-# What the reviewer group may view (grants/roles.py); it changes, adds and deletes nothing.
-REVIEWER_VIEWS = {"grants.field", "grants.grantround", "grants.application", "grants.exportjob"}
+# What the reviewer group may view (grants/roles.py: its assigned applications in review); it
+# changes, adds and deletes nothing.
+REVIEWER_VIEWS = {"grants.application"}
 # Rows nobody adds or deletes by hand, not even a superuser: they are written by services.
 NOBODY_ADDS = {
     "accounts.accesslog",
     "notifications.email",
+    "notifications.message",
     "networks.networkmembership",
+    "networks.decision",
     "grants.application",
     "grants.exportjob",
     "mentors.assignmentchange",
+    "projects.project",
 }
 NOBODY_DELETES = {
     "accounts.accesslog",
     "notifications.email",
+    "notifications.message",
     "networks.networkmembership",
     "grants.application",
     "mentors.assignmentchange",
+    "projects.grantconditions",
+    "projects.project",
 }
 # Read-only even for a superuser (an empty POST is refused), or saved as is (the outbox row).
-NOBODY_CHANGES = {"accounts.accesslog", "networks.networkmembership", "grants.exportjob", "mentors.assignmentchange"}
-SAVES_AN_EMPTY_POST = {"notifications.email"}  # every field read-only: the empty form is valid
+NOBODY_CHANGES = {
+    "accounts.accesslog",
+    "networks.networkmembership",
+    "grants.exportjob",
+    "mentors.assignmentchange",
+    "projects.project",
+}
+# Every field read-only (the outbox row, published conditions): the empty form is valid and saved.
+SAVES_AN_EMPTY_POST = {"notifications.email", "notifications.message", "projects.grantconditions"}
 # An export job is its requester's (here: staff's): for anybody else it "does not exist".
 OTHERS_RECORD_REDIRECTS = {"grants.exportjob"}
 MODEL_VIEWS = ("changelist", "add", "change", "delete", "history")
@@ -161,7 +192,7 @@ def admin_model_rule(route):
         return (f"{ADMIN_ONLY} 302 302 302", None)  # the old address redirects to the change page
     if view is None:
         return None
-    reviewer_may = label in REVIEWER_VIEWS and view in ("changelist", "change", "history")
+    reviewer_may = label in REVIEWER_VIEWS and view in ("changelist", "change")  # not the edit history
     reviewer = 200 if reviewer_may else 403
     staff = 200
     if (view == "add" and label in NOBODY_ADDS) or (view == "delete" and label in NOBODY_DELETES):
@@ -169,7 +200,7 @@ def admin_model_rule(route):
     clerk = 403
     if label in OTHERS_RECORD_REDIRECTS and view in ("change", "history"):
         clerk = 302 if view == "history" else 403
-        reviewer = 302
+        reviewer = clerk
     get = f"{ADMIN_ONLY} {reviewer} {clerk} {staff}"
     if view != "change":
         return (get, None)
