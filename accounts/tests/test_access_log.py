@@ -1,14 +1,16 @@
 """The portal's one access log (accounts.AccessLog) and the move of the old grants log into it."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import AccessLog
 from accounts.services import access_record, access_record_many
-from tests.factories import ApplicationFactory, CommunityGroupFactory, GrantRoundFactory, UserFactory
+from tests.factories import ApplicationFactory, CommunityGroupFactory, UserFactory
 
 
 @pytest.mark.django_db
@@ -79,9 +81,18 @@ def test_the_old_grants_log_is_copied_into_the_one_log():
     try:
         old_apps = executor.loader.project_state(before).apps
         OldLog = old_apps.get_model("grants", "AccessLog")
-        # Rows written through the old state's model: later migrations add columns (issue 11a's
-        # submission snapshot) that the current model, and so a factory, would insert into.
-        group, round_ = CommunityGroupFactory(), GrantRoundFactory()
+        # Grants rows written through the old state's models: later grants migrations add columns
+        # (the submission snapshot, review settings…) that the current models, and so the
+        # factories, would insert into. Networks rows are untouched by those and use factories.
+        group = CommunityGroupFactory()
+        round_ = old_apps.get_model("grants", "GrantRound").objects.create(
+            district_id=group.dong.district_id,
+            year=2026,
+            title="2026 공모",
+            opens_at=timezone.now() - datetime.timedelta(days=30),
+            closes_at=timezone.now() + datetime.timedelta(days=30),
+            budget=360_000_000,
+        )
         application = old_apps.get_model("grants", "Application").objects.create(
             group_id=group.pk, round_id=round_.pk, title="골목 화단"
         )
