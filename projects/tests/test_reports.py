@@ -1,0 +1,110 @@
+"""Interim and final reports: written by the representative, accepted or returned by staff."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from projects import reports
+from projects.models import ProjectReport, ProjectReportEvent
+from projects.rules import rules_for
+from projects.tests.helpers import funded_project
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+FILLED = {
+    "done_against_plan": "계획한 골목 화단 5곳을 모두 만들었습니다.",
+    "activities_held": "화단 만들기 3회, 주민 회의 2회",
+    "residents_taking_part": 42,
+    "would_change": "여름 전에 시작하겠습니다.",
+}
+
+
+def written(project):
+    rep = project.application.group.representative
+    return reports.report_save(project=project, kind=ProjectReport.Kind.FINAL, by=rep, **FILLED)
+
+
+def test_the_representative_saves_then_submits_and_every_step_is_recorded(staff):
+    project = funded_project(staff=staff)
+    rep = project.application.group.representative
+    report = written(project)
+    assert report.status == ProjectReport.Status.DRAFT
+    report = reports.report_submit(report=report, by=rep)
+    report.refresh_from_db()
+    assert report.status == ProjectReport.Status.SUBMITTED
+    assert report.submitted_by == rep and report.submitted_at is not None
+    assert list(report.events.values_list("action", flat=True)) == ["saved", "submitted"]
+
+
+def test_someone_else_cannot_write_the_report(staff):
+    project = funded_project(staff=staff)
+    with pytest.raises(PermissionDenied):
+        reports.report_save(project=project, kind="final", by=UserFactory(), **FILLED)
+    assert not ProjectReport.objects.exists()
+
+
+def test_an_incomplete_report_is_not_submitted(staff):
+    project = funded_project(staff=staff)
+    rep = project.application.group.representative
+    report = reports.report_save(project=project, kind="interim", by=rep, done_against_plan="반쯤 했습니다")
+    with pytest.raises(reports.ReportNotAllowed) as caught:
+        reports.report_submit(report=report, by=rep)
+    assert "residents_taking_part" in caught.value.message_dict
+    report.refresh_from_db()
+    assert report.status == ProjectReport.Status.DRAFT
+    assert report.done_against_plan == "반쯤 했습니다"
+
+
+def test_staff_return_with_a_note_then_the_group_resubmits_and_staff_accept(staff):
+    project = funded_project(staff=staff)
+    rep = project.application.group.representative
+    report = reports.report_submit(report=written(project), by=rep)
+    with pytest.raises(reports.ReportNotAllowed):
+        reports.report_return(report=report, note="  ", by=staff)
+    report = reports.report_return(report=report, note="참여 주민 명단을 붙여 주세요.", by=staff)
+    assert report.status == ProjectReport.Status.RETURNED and report.reviewed_by == staff
+    report = reports.report_save(project=project, kind="final", by=rep, activities_held="화단 만들기 4회")
+    report = reports.report_submit(report=report, by=rep)
+    report = reports.report_accept(report=report, by=staff)
+    assert report.status == ProjectReport.Status.ACCEPTED
+    with pytest.raises(reports.ReportNotAllowed):
+        reports.report_save(project=project, kind="final", by=rep, activities_held="고침")
+    with pytest.raises(reports.ReportNotAllowed):
+        reports.report_return(report=report, note="다시", by=staff)
+    assert list(ProjectReportEvent.objects.filter(report=report).values_list("action", flat=True)) == [
+        "saved",
+        "submitted",
+        "returned",
+        "saved",
+        "submitted",
+        "accepted",
+    ]
+
+
+def test_a_draft_cannot_be_accepted(staff):
+    project = funded_project(staff=staff)
+    with pytest.raises(reports.ReportNotAllowed):
+        reports.report_accept(report=written(project), by=staff)
+
+
+def test_the_database_holds_one_report_per_kind_and_a_note_on_a_return(staff):
+    project = funded_project(staff=staff)
+    written(project)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProjectReport.objects.create(project=project, kind="final")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProjectReport.objects.filter(project=project).update(status="returned")
+
+
+def test_the_schedule_is_data_on_the_rounds_rules(staff):
+    project = funded_project(staff=staff)
+    rules = rules_for(project.application.round)
+    rules.period_end = datetime.date(2026, 11, 30)
+    rules.final_report_due_days = 20
+    rules.interim_report_due_on = datetime.date(2026, 8, 31)
+    rules.save()
+    assert rules.report_due_on("final") == datetime.date(2026, 12, 20)
+    assert rules.report_due_on("interim") == datetime.date(2026, 8, 31)
