@@ -11,6 +11,7 @@ from projects.models import ProjectReport, ProjectReportEvent
 from projects.rules import rules_for
 from projects.tests.helpers import funded_project
 from tests.factories import UserFactory
+from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,67 @@ def test_the_schedule_is_data_on_the_rounds_rules(staff):
     rules.save()
     assert rules.report_due_on("final") == datetime.date(2026, 12, 20)
     assert rules.report_due_on("interim") == datetime.date(2026, 8, 31)
+
+
+# --- the representative's page
+
+
+def report_url(project, kind="final"):
+    return f"/my/projects/{project.pk}/reports/{kind}/"
+
+
+def test_another_groups_representative_and_staff_get_404(client, staff):
+    project = funded_project(staff=staff)
+    other = funded_project(staff=staff)
+    client.force_login(other.application.group.representative)
+    assert client.get(report_url(project)).status_code == 404
+    assert client.post(report_url(project), FILLED | {"action": "submit"}).status_code == 404
+    client.force_login(staff)
+    assert client.get(report_url(project)).status_code == 404
+    assert not ProjectReport.objects.exists()
+
+
+def test_the_form_posted_as_a_browser_does_saves_then_submits(client, staff):
+    project = funded_project(staff=staff)
+    rep = project.application.group.representative
+    client.force_login(rep)
+    page = client.get(report_url(project))
+    assert page.status_code == 200
+    data = form_data(page.content, "report-form", action="save")
+    data["done_against_plan"] = FILLED["done_against_plan"]
+    response = client.post(report_url(project), data)
+    assert response.status_code == 302
+    report = ProjectReport.objects.get(project=project, kind="final")
+    assert report.status == "draft" and report.done_against_plan == FILLED["done_against_plan"]
+
+    page = client.get(report_url(project))
+    data = form_data(page.content, "report-form", action="submit")
+    assert data["done_against_plan"] == FILLED["done_against_plan"]  # unchanged field sent back as it was
+    response = client.post(report_url(project), data)
+    assert response.status_code == 400  # incomplete: errors at the top, draft kept
+    assert b"alert" in response.content
+    report.refresh_from_db()
+    assert report.status == "draft" and report.done_against_plan == FILLED["done_against_plan"]
+
+    data = form_data(response.content, "report-form", action="submit") | {
+        k: str(v) for k, v in FILLED.items() if k != "done_against_plan"
+    }
+    response = client.post(report_url(project), data)
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == "submitted" and report.residents_taking_part == 42
+    assert b"report-form" not in client.get(report_url(project)).content  # read-only once submitted
+
+
+def test_a_negative_number_of_residents_is_refused_and_nothing_is_lost(client, staff):
+    project = funded_project(staff=staff)
+    client.force_login(project.application.group.representative)
+    page = client.get(report_url(project, "interim"))
+    data = form_data(page.content, "report-form", action="save") | {
+        "done_against_plan": "기록",
+        "residents_taking_part": "-3",
+    }
+    response = client.post(report_url(project, "interim"), data)
+    assert response.status_code == 400
+    assert "기록" in response.content.decode()
+    assert not ProjectReport.objects.exists()
