@@ -173,3 +173,48 @@ def test_a_negative_number_of_residents_is_refused_and_nothing_is_lost(client, s
     assert response.status_code == 400
     assert "기록" in response.content.decode()
     assert not ProjectReport.objects.exists()
+
+
+# --- staff in the admin
+
+
+def admin_url(report):
+    return f"/admin/projects/projectreport/{report.pk}/change/"
+
+
+def test_staff_return_then_accept_in_the_admin_through_the_services(client, staff):
+    project = funded_project(staff=staff)
+    rep = project.application.group.representative
+    report = reports.report_submit(report=written(project), by=rep)
+    client.force_login(staff)
+    page = client.get(admin_url(report))
+    assert page.status_code == 200
+    data = form_data(page.content, "projectreport_form", decision="return", review_note="", _save="저장")
+    response = client.post(admin_url(report), data)
+    assert response.status_code == 200  # the note is required: error shown, nothing changed
+    report.refresh_from_db()
+    assert report.status == "submitted"
+
+    data = form_data(
+        page.content, "projectreport_form", decision="return", review_note="사진을 붙여 주세요.", _save="저장"
+    )
+    assert client.post(admin_url(report), data).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "returned" and report.staff_note == "사진을 붙여 주세요." and report.reviewed_by == staff
+    assert report.events.filter(action="returned", by=staff).exists()
+
+    # the group sees the note on its page, resubmits, staff accept
+    client.force_login(rep)
+    assert "사진을 붙여 주세요." in client.get(report_url(project)).content.decode()
+    reports.report_submit(report=report, by=rep)
+    client.force_login(staff)
+    page = client.get(admin_url(report))
+    data = form_data(page.content, "projectreport_form", decision="accept", _save="저장")
+    assert client.post(admin_url(report), data).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "accepted"
+    # the report's text cannot be edited by staff: posting changed text changes nothing
+    data = form_data(page.content, "projectreport_form", _save="저장") | {"done_against_plan": "바꿈"}
+    client.post(admin_url(report), data)
+    report.refresh_from_db()
+    assert report.done_against_plan == FILLED["done_against_plan"]
