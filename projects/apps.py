@@ -11,3 +11,6 @@ class ProjectsConfig(AppConfig):
         from projects import receivers
 
         decision_released.connect(receivers.open_project_on_release, dispatch_uid="projects_open_on_release")
+        from projects import reminders
+
+        reminders.register_all()

@@ -5,7 +5,10 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from notifications.models import Email
+from notifications.sweep import sweep
 from projects import reports
 from projects.models import ProjectReport, ProjectReportEvent
 from projects.rules import rules_for
@@ -218,3 +221,50 @@ def test_staff_return_then_accept_in_the_admin_through_the_services(client, staf
     client.post(admin_url(report), data)
     report.refresh_from_db()
     assert report.done_against_plan == FILLED["done_against_plan"]
+
+
+# --- reminders
+
+
+def scheduled(project, *, final_due):
+    rules = rules_for(project.application.round)
+    rules.period_end = final_due - datetime.timedelta(days=rules.final_report_due_days)
+    rules.report_reminder_days = 7
+    rules.save()
+    return rules
+
+
+def at(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+
+KINDS = {"project_report_due", "project_report_overdue"}
+
+
+def test_due_soon_and_overdue_are_each_sent_exactly_once(staff):
+    project = funded_project(staff=staff)
+    due = datetime.date(2026, 12, 20)
+    scheduled(project, final_due=due)
+    sweep(now=at(due - datetime.timedelta(days=10)), kinds=KINDS)
+    assert not Email.objects.filter(kind__in=KINDS).exists()  # too early
+
+    for days_before in (7, 6, 1):
+        sweep(now=at(due - datetime.timedelta(days=days_before)), kinds=KINDS)
+    soon = Email.objects.filter(kind="project_report_due")
+    assert soon.count() == 1
+    assert soon.get().recipient == project.application.group.representative.email
+
+    for days_after in (1, 2, 30):
+        sweep(now=at(due + datetime.timedelta(days=days_after)), kinds=KINDS)
+    assert Email.objects.filter(kind="project_report_overdue").count() == 1
+    assert Email.objects.filter(kind="project_report_due").count() == 1
+
+
+def test_a_submitted_report_is_not_chased(staff):
+    project = funded_project(staff=staff)
+    due = datetime.date(2026, 12, 20)
+    scheduled(project, final_due=due)
+    reports.report_submit(report=written(project), by=project.application.group.representative)
+    sweep(now=at(due - datetime.timedelta(days=3)), kinds=KINDS)
+    sweep(now=at(due + datetime.timedelta(days=3)), kinds=KINDS)
+    assert not Email.objects.filter(kind__in=KINDS).exists()
