@@ -447,7 +447,7 @@ def report(request, pk, kind):
     context = {
         "project": project,
         "form": form if editable else None,
-        "report": existing,
+        "report": project.reports.filter(kind=kind).first(),  # a failed submit still saved the draft
         "kind_label": ProjectReport.Kind(kind).label,
         "due_on": due_on,
         "error_summary": summarise_errors(form) if bound else [],
