@@ -1,12 +1,17 @@
 from operator import attrgetter
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from accounts import services
 from accounts.forms import AdminLockoutAuthenticationForm
-from accounts.models import AccessLog, User
+from accounts.models import AccessLog, DestructionRecord, PrivacyPolicy, PrivacyRequest, RetentionRule, User
 from accounts.services import access_record, access_record_many
 
 
@@ -121,6 +126,130 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PrivacyPolicy)
+class PrivacyPolicyAdmin(admin.ModelAdmin):
+    """Staff write the policy; a version in force is kept as it was (add the next version instead)."""
+
+    list_display = ["version", "effective_on", "officer_name", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["version", "effective_on"]}),
+        (
+            _("Contents"),
+            {"fields": ["collected", "purposes", "retention", "recipients", "rights", "safety_measures"]},
+        ),
+        (_("Privacy officer"), {"fields": ["officer_name", "officer_department", "officer_phone", "officer_email"]}),
+    ]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.has_taken_effect:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin):
+    """One rule per registered kind of data; staff set the period (never below the legal floor)."""
+
+    list_display = ["label", "period_days", "period_display", "method", "basis", "updated_at"]
+    fields = ["kind", "period_days", "basis"]
+    readonly_fields = ["kind"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DestructionRecord)
+class DestructionRecordAdmin(admin.ModelAdmin):
+    """What the retention job destroyed: for the auditor, read-only."""
+
+    list_display = ["at", "kind_label", "method", "count", "period_days", "cutoff", "by"]
+    list_filter = ["method", "rule"]
+    list_select_related = ["by"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PrivacyRequestAnswerForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[
+            (PrivacyRequest.Status.DONE, _("Done")),
+            (PrivacyRequest.Status.REFUSED, _("Refused, with the reason")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = PrivacyRequest
+        fields = ["answer"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("answer") or "").strip():
+            self.add_error("answer", _("Write the answer the person will receive (for a refusal, the reason)."))
+        return cleaned
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    """The staff queue of the people's requests, the nearest legal deadline first. Answering goes
+    through ``accounts.services.privacy_request_answer`` (it carries out a deletion or a
+    suspension and tells the person); an answered request is read-only."""
+
+    access_person_attr = "user_id"
+    form = PrivacyRequestAnswerForm
+    list_display = ["created_at", "user", "kind", "due_on", "deadline", "status", "answered_at", "answered_by"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["user", "answered_by"]
+    search_fields = ["user__name", "user__email"]
+    ordering = ["status", "due_on", "id"]
+    readonly_fields = ["user", "kind", "message", "created_at", "due_on", "status", "answered_at", "answered_by"]
+
+    @admin.display(description=_("deadline"))
+    def deadline(self, obj):
+        if obj.is_overdue:
+            return format_html('<strong class="errornote" data-testid="overdue">{}</strong>', _("Overdue"))
+        if obj.status == PrivacyRequest.Status.OPEN:
+            days = (obj.due_on - timezone.localdate()).days
+            return ngettext("%(days)s day left", "%(days)s days left", days) % {"days": days}
+        return "—"
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.status == PrivacyRequest.Status.OPEN:
+            return [*self.readonly_fields[:5], "decision", "answer"]
+        return [*self.readonly_fields, "answer"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != PrivacyRequest.Status.OPEN:
+            return [*self.readonly_fields, "answer"]
+        return self.readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.privacy_request_answer(
+            request=obj, by=request.user, status=form.cleaned_data["decision"], answer=form.cleaned_data["answer"]
+        )
 
 
 # The admin's login is one more way in: it takes the portal's lock-out (accounts.forms).

@@ -12,13 +12,32 @@ from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import User, normalise_email
+from accounts.models import PrivacyRequest, User, normalise_email
+from portal.phones import InvalidPhone, is_mobile, normalise_mobile
 
 PHONE_PATTERN = re.compile(r"^[0-9+][0-9\- ]{7,18}[0-9]$")
 
 
-def clean_phone(value: str) -> str:
+def clean_mobile(value: str) -> str:
+    """A Korean mobile number in its one spelling (010-1234-5678), or "" when left empty.
+
+    KakaoTalk notifications and text messages go to this number, so it must be a mobile one."""
     value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        return normalise_mobile(value)
+    except InvalidPhone:
+        raise ValidationError(
+            _("Enter a mobile phone number starting with 010, e.g. 010-1234-5678."), code="invalid_phone"
+        ) from None
+
+
+def clean_phone(value: str) -> str:
+    """Any phone number a person can be called on: a mobile one normalised, a landline as typed."""
+    value = (value or "").strip()
+    if is_mobile(value):
+        return normalise_mobile(value)
     if value and not PHONE_PATTERN.match(value):
         raise ValidationError(_("Enter a phone number with digits, e.g. 010-1234-5678."), code="invalid_phone")
     return value
@@ -39,7 +58,10 @@ class SignUpForm(forms.Form):
     phone = forms.CharField(
         label=_("Mobile phone number"),
         max_length=20,
-        help_text=_("The support team calls this number if they have a question, e.g. 010-1234-5678."),
+        help_text=_(
+            "The support team calls this number if they have a question, and KakaoTalk notices and text "
+            "messages come to it, e.g. 010-1234-5678."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     password1 = forms.CharField(
@@ -72,7 +94,7 @@ class SignUpForm(forms.Form):
         return email
 
     def clean_phone(self):
-        return clean_phone(self.cleaned_data["phone"])
+        return clean_mobile(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()
@@ -160,7 +182,7 @@ class ProfileForm(forms.ModelForm):
         }
 
     def clean_phone(self):
-        return clean_phone(self.cleaned_data["phone"])
+        return clean_mobile(self.cleaned_data["phone"])
 
 
 class NewPasswordForm(SetPasswordForm):
@@ -209,3 +231,34 @@ class OutboxPasswordResetForm(PasswordResetForm):
             body_text=loader.render_to_string(email_template_name, context),
             dedup_key=f"password-reset:{uuid.uuid4().hex}",
         )
+
+
+class PrivacyRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What do you ask?"),
+        choices=PrivacyRequest.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what you ask for.")},
+    )
+    message = forms.CharField(
+        label=_("Details"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For a correction, say what is wrong and what is right. For the rest, a reason helps but is not needed."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == PrivacyRequest.Kind.CORRECTION and not cleaned.get("message", "").strip():
+            self.add_error("message", ValidationError(_("Say what should be corrected."), code="required"))
+        return cleaned
+
+
+class NoticesConsentForm(forms.Form):
+    notices_consent = forms.BooleanField(
+        label=_("Send me programme news by email and text (sessions, forums, next year's call, optional reminders)"),
+        required=False,
+    )

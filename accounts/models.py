@@ -60,6 +60,11 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=[("ko", "한국어"), ("en", "English")], default="ko"
     )
+    # The optional consent to programme news by email and text (see accounts.consents), and a
+    # suspension of processing the person asked for (PIPA §37): both stop non-essential messages.
+    notices_consent = models.BooleanField(_("agrees to programme news by email and text"), default=False)
+    notices_consent_at = models.DateTimeField(_("news consent answered at"), null=True, blank=True)
+    processing_suspended_at = models.DateTimeField(_("processing suspended since"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["name"]
@@ -187,6 +192,213 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.subject_label}".rstrip()
+
+
+class PrivacyPolicyQuerySet(models.QuerySet):
+    def in_force(self, on=None):
+        """The version in force on ``on`` (today by default): the latest that has taken effect."""
+        on = on or timezone.localdate()
+        return self.filter(effective_on__lte=on).order_by("-effective_on", "-id").first()
+
+
+class PrivacyPolicy(models.Model):
+    """The privacy policy (개인정보 처리방침, PIPA §30), one row per version, written by staff.
+
+    It carries the items the law asks for; the retention periods are listed beside it from the
+    retention rules themselves (``accounts.RetentionRule``), so the page can never promise a period
+    the destruction job does not keep. A version that has taken effect is never edited: staff add
+    the next one, and earlier versions stay readable."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    effective_on = models.DateField(_("in force from"))
+    collected = models.TextField(_("what is collected"))
+    purposes = models.TextField(_("why it is collected"))
+    retention = models.TextField(
+        _("how long it is kept"), help_text=_("The periods of each rule are listed under this text automatically.")
+    )
+    recipients = models.TextField(_("who receives it"))
+    rights = models.TextField(_("your rights and how to use them"))
+    safety_measures = models.TextField(_("how it is protected"), blank=True)
+    officer_name = models.CharField(_("privacy officer"), max_length=100)
+    officer_department = models.CharField(_("department"), max_length=100, blank=True)
+    officer_phone = models.CharField(_("phone number"), max_length=30)
+    officer_email = models.EmailField(_("email address"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PrivacyPolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("privacy policy")
+        verbose_name_plural = _("privacy policy versions")
+        ordering = ["-effective_on", "-id"]
+
+    def __str__(self):
+        return f"{self.version} ({self.effective_on:%Y-%m-%d})"
+
+    @property
+    def has_taken_effect(self) -> bool:
+        return self.pk is not None and self.effective_on <= timezone.localdate()
+
+
+class RetentionRule(models.Model):
+    """How long one kind of personal data is kept (staff-editable data, not code). The kinds and
+    how each is destroyed or anonymised are registered by the apps (``accounts.retention``);
+    the scheduled job applies every rule and writes a ``DestructionRecord`` per run and rule."""
+
+    class Method(models.TextChoices):
+        DELETE = "delete", _("Deleted")
+        ANONYMISE = "anonymise", _("Anonymised")
+
+    kind = models.CharField(_("kind of data"), max_length=60, unique=True)
+    period_days = models.PositiveIntegerField(_("kept for (days)"))
+    basis = models.CharField(_("why this long"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention rules")
+        ordering = ["kind"]
+        constraints = [models.CheckConstraint(condition=models.Q(period_days__gte=1), name="retention_period_positive")]
+
+    def __str__(self):
+        return str(self.label)
+
+    @property
+    def period_display(self) -> str:
+        from django.utils.translation import ngettext
+
+        if self.period_days % 365 == 0 or self.period_days % 365 == 1:  # 1826 days = 5 years and a leap day
+            years = round(self.period_days / 365)
+            return ngettext("%(count)s year", "%(count)s years", years) % {"count": years}
+        return ngettext("%(count)s day", "%(count)s days", self.period_days) % {"count": self.period_days}
+
+    @property
+    def registered(self):
+        from accounts import retention
+
+        return retention.KINDS.get(self.kind)
+
+    @property
+    def label(self):
+        return self.registered.label if self.registered else self.kind
+
+    @property
+    def method(self):
+        return self.registered.method if self.registered else ""
+
+    def clean(self):
+        super().clean()
+        kind = self.registered
+        if kind is not None and self.period_days is not None and self.period_days < kind.minimum_days:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(
+                {
+                    "period_days": _("This kind of data must be kept at least %(days)s days.")
+                    % {"days": kind.minimum_days}
+                }
+            )
+
+
+class DestructionRecord(models.Model):
+    """What the retention job destroyed or anonymised: under which rule, how many, when, and the
+    cut-off it applied. Kept for the auditor; nobody edits or deletes it."""
+
+    rule = models.ForeignKey(
+        RetentionRule, on_delete=models.PROTECT, related_name="destructions", verbose_name=_("retention rule")
+    )
+    kind_label = models.CharField(_("kind of data"), max_length=200)
+    method = models.CharField(_("how"), max_length=10, choices=RetentionRule.Method.choices)
+    count = models.PositiveIntegerField(_("how many"))
+    period_days = models.PositiveIntegerField(_("kept for (days)"))
+    cutoff = models.DateTimeField(_("data older than"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty when the scheduled job did it."),
+    )
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("destruction record")
+        verbose_name_plural = _("destruction records")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["-at"], name="destruction_at_idx")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d} {self.kind_label}: {self.count} {self.get_method_display()}"
+
+
+class PrivacyRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=PrivacyRequest.Status.OPEN)
+
+    def overdue(self, today=None):
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
+class PrivacyRequest(models.Model):
+    """A person's request under PIPA §35–37 (correction, deletion, suspension of processing).
+    Staff answer it within the legal deadline (10 days, ``ANSWER_DAYS``); the answer is recorded."""
+
+    ANSWER_DAYS = 10
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correct my data")
+        DELETION = "deletion", _("Delete my data")
+        SUSPENSION = "suspension", _("Stop processing my data")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for an answer")
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("Refused, with the reason")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="privacy_requests", verbose_name=_("person")
+    )
+    kind = models.CharField(_("request"), max_length=20, choices=Kind.choices)
+    message = models.TextField(_("what the person asks"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("received at"), default=timezone.now)
+    due_on = models.DateField(_("answer due by"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+
+    objects = PrivacyRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("privacy request")
+        verbose_name_plural = _("privacy requests")
+        ordering = ["status", "due_on", "id"]
+        indexes = [models.Index(fields=["status", "due_on"], name="privacyrequest_queue_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open", answered_at__isnull=True)
+                | (~models.Q(status="open") & models.Q(answered_at__isnull=False)),
+                name="privacyrequest_answered_when_closed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.user}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < timezone.localdate()
 
 
 class ThrottledRequest(models.Model):

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from accounts.models import AccessLog, LoginAttempt, ThrottledRequest, User, normalise_email
+from accounts.models import AccessLog, LoginAttempt, PrivacyRequest, ThrottledRequest, User, normalise_email
 
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = datetime.timedelta(minutes=15)
@@ -175,3 +175,72 @@ def access_record_many(
         for subject, person in entries
     ]
     return AccessLog.objects.bulk_create(rows) if rows else []
+
+
+# --- the person's rights (PIPA §35–37) ---------------------------------------------------------
+
+
+@transaction.atomic
+def privacy_request_create(*, user: User, kind: str, message: str = "") -> PrivacyRequest:
+    """Receive a request; its answer is due ``PrivacyRequest.ANSWER_DAYS`` days from today."""
+    now = timezone.now()
+    return PrivacyRequest.objects.create(
+        user=user,
+        kind=kind,
+        message=message.strip()[:5000],
+        created_at=now,
+        due_on=timezone.localdate(now) + datetime.timedelta(days=PrivacyRequest.ANSWER_DAYS),
+    )
+
+
+class AlreadyAnswered(Exception):
+    pass
+
+
+@transaction.atomic
+def privacy_request_answer(*, request: PrivacyRequest, by: User, status: str, answer: str) -> PrivacyRequest:
+    """Record staff's answer (done or refused, with the reason) once, and carry it out:
+    an accepted deletion erases the person through every app's eraser (``accounts.personal_data``),
+    an accepted suspension stops all non-essential processing (``processing_suspended_at``).
+    The person is told by email, whatever the answer."""
+    from accounts import personal_data
+
+    locked = PrivacyRequest.objects.select_for_update().select_related("user").get(pk=request.pk)
+    if locked.status != PrivacyRequest.Status.OPEN:
+        raise AlreadyAnswered
+    if status not in (PrivacyRequest.Status.DONE, PrivacyRequest.Status.REFUSED):
+        raise ValueError(status)
+    person = locked.user
+    recipient, language = person.email, person.preferred_language
+    locked.status, locked.answer = status, answer.strip()
+    locked.answered_at, locked.answered_by = timezone.now(), by
+    locked.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+    _tell_the_person(request=locked, recipient=recipient, language=language)
+    if status == PrivacyRequest.Status.DONE:
+        if locked.kind == PrivacyRequest.Kind.SUSPENSION:
+            User.objects.filter(pk=person.pk).update(processing_suspended_at=locked.answered_at)
+        elif locked.kind == PrivacyRequest.Kind.DELETION:
+            for erase in reversed(personal_data.ERASERS):  # the highest app first, the account last
+                erase(person)
+    return locked
+
+
+def _tell_the_person(*, request: PrivacyRequest, recipient: str, language: str) -> None:
+    from django.template import loader
+    from django.utils import translation
+
+    from notifications.services import queue_email
+
+    with translation.override(language or "ko"):
+        context = {"request": request}
+        subject = "".join(loader.render_to_string("accounts/email/privacy_answer_subject.txt", context).splitlines())
+        body = loader.render_to_string("accounts/email/privacy_answer.txt", context)
+    queue_email(
+        recipient=recipient,
+        user=request.user,
+        kind="privacy_answer",
+        subject=subject,
+        body_text=body,
+        dedup_key=f"privacy-answer:request:{request.pk}",
+        related=request,
+    )

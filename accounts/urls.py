@@ -9,6 +9,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
+    path("my-data/", views.my_data, name="my_data"),
+    path("my-data/download.json", views.my_data_download, name="my_data_download"),
+    path("my-data/request/", views.my_data_request, name="my_data_request"),
+    path("my-data/notices/", views.my_data_notices, name="my_data_notices"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
@@ -21,4 +25,10 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+]
+
+# Mounted at the site root by portal/urls.py: /privacy/ is where people look for it.
+privacy_urlpatterns = [
+    path("privacy/", views.privacy_policy, name="privacy"),
+    path("privacy/<str:version>/", views.privacy_policy, name="privacy_version"),
 ]

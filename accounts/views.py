@@ -3,15 +3,27 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts import services
+from accounts import consents, personal_data, services
 from accounts.errors import summarise_errors
-from accounts.forms import LockoutAuthenticationForm, NewPasswordForm, OutboxPasswordResetForm, ProfileForm, SignUpForm
+from accounts.forms import (
+    LockoutAuthenticationForm,
+    NewPasswordForm,
+    NoticesConsentForm,
+    OutboxPasswordResetForm,
+    PrivacyRequestForm,
+    ProfileForm,
+    SignUpForm,
+)
+from accounts.models import PrivacyPolicy, PrivacyRequest, RetentionRule
 
 
 class LoginView(auth_views.LoginView):
@@ -110,3 +122,80 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         if context.get("form") is not None:
             context["error_summary"] = summarise_errors(context["form"])
         return context
+
+
+def privacy_policy(request, version=None):
+    """The privacy policy in force (or an earlier version), with every retention rule's period
+    read from the rules themselves. Public: linked from every page's footer, sign-up and consents."""
+    taken_effect = PrivacyPolicy.objects.filter(effective_on__lte=timezone.localdate())
+    policy = taken_effect.filter(version=version).first() if version else taken_effect.in_force()
+    if policy is None:
+        raise Http404
+    context = {
+        "policy": policy,
+        "rules": [rule for rule in RetentionRule.objects.order_by("kind") if rule.registered is not None],
+        "versions": list(taken_effect.only("version", "effective_on")),
+    }
+    return render(request, "accounts/privacy_policy.html", context)
+
+
+def _my_data_context(request, *, request_form=None, consent_form=None) -> dict:
+    user = request.user
+    return {
+        "sections": personal_data.collect_all(user),
+        "request_form": request_form or PrivacyRequestForm(),
+        "consent_form": consent_form or NoticesConsentForm(initial={"notices_consent": user.notices_consent}),
+        "requests": user.privacy_requests.order_by("-created_at"),
+        "error_summary": summarise_errors(request_form) if request_form is not None else [],
+        "answer_days": PrivacyRequest.ANSWER_DAYS,
+    }
+
+
+@login_required
+@require_GET
+def my_data(request):
+    """Everything the portal holds about the person, readable, with their rights beside it."""
+    return render(request, "accounts/my_data.html", _my_data_context(request))
+
+
+@login_required
+@require_GET
+def my_data_download(request):
+    """The same, as a JSON file."""
+    payload = {
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+        "person": request.user.email,
+        "sections": personal_data.collect_all(request.user),
+    }
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def my_data_request(request):
+    form = PrivacyRequestForm(request.POST)
+    if not form.is_valid():
+        return render(request, "accounts/my_data.html", _my_data_context(request, request_form=form), status=400)
+    privacy_request = services.privacy_request_create(
+        user=request.user, kind=form.cleaned_data["kind"], message=form.cleaned_data["message"]
+    )
+    messages.success(
+        request,
+        _("We received your request. The district answers by %(date)s at the latest.")
+        % {"date": privacy_request.due_on.strftime("%Y-%m-%d")},
+    )
+    return redirect("my_data")
+
+
+@login_required
+@require_POST
+def my_data_notices(request):
+    form = NoticesConsentForm(request.POST)
+    form.is_valid()  # a checkbox: absent means "no"
+    granted = bool(form.cleaned_data.get("notices_consent"))
+    consents.set_notices_consent(user=request.user, granted=granted)
+    messages.success(request, _("You will get programme news.") if granted else _("You will not get programme news."))
+    return redirect("my_data")

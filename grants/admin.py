@@ -34,7 +34,7 @@ from django.utils.translation import ngettext
 from accounts.admin import AccessLoggedAdminMixin
 from accounts.models import AccessLog
 from accounts.services import access_record
-from grants import admin_views, budget, reviewing, roles, screening, services, workflow
+from grants import admin_views, budget, letters, reviewing, roles, screening, services, workflow
 from grants.admin_forms import ExportForm
 from grants.models import (
     Application,
@@ -359,7 +359,16 @@ class ApplicationAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
         ReviewInline,
     ]
     extra_panels = []
-    actions = ["assign_reviewer_selected", "approve_selected", "reject_selected", "request_changes_selected"]
+    actions = [
+        "start_screening_selected",
+        "send_to_review_selected",
+        "request_changes_selected",
+        "assign_reviewer_selected",
+        "approve_selected",
+        "reject_selected",
+        "print_decision_letters_selected",
+        "print_applications_selected",
+    ]
     # What a reviewer (``roles.reviewer_scope``) is shown: what the committee consent covers.
     reviewer_hidden_columns = ["awarded_display", "average_score_display", "mentor_display"]
     reviewer_hidden_fields = ["representative"]
@@ -517,6 +526,7 @@ class ApplicationAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
                 name="grants_application_eligibility",
             ),
             path("<int:object_id>/score/", wrap(admin_views.score), name="grants_application_score"),
+            path("<int:object_id>/letter/<str:kind>/", wrap(admin_views.letter), name="grants_application_letter"),
             *super().get_urls(),
         ]
 
@@ -573,6 +583,9 @@ class ApplicationAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
             "change_steps": StatusChange.Step.choices,
             "is_reviewer": reviewer,
             "can_export": self.has_export_permission(request),
+            "letters": [(k, letters.KINDS[k]) for k in letters.available_kinds(application, staff=True)]
+            if self.has_export_permission(request)
+            else [],
             "suggested_conflicts": reviewing.suggested_conflicts(request.user, application) if reviewer else [],
         }
 
@@ -589,6 +602,56 @@ class ApplicationAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/grants/application/bulk_decision.html", context)
+
+    def _bulk_move(self, request, queryset, call, success_message):
+        results = []
+        for application in queryset.order_by("-submitted_at", "-id"):
+            try:
+                call(application)
+            except ValidationError as error:
+                results.append((application, " ".join(error.messages)))
+            else:
+                results.append((application, None))
+        self._report(request, results, success_message)
+
+    @admin.action(description=_("Start screening the selected applications"), permissions=["decide"])
+    def start_screening_selected(self, request, queryset):
+        self._bulk_move(
+            request,
+            queryset,
+            lambda a: services.staff_transition(application=a, to_status=workflow.SCREENING, by=request.user),
+            lambda n: ngettext(
+                "%(count)d application is now in screening.", "%(count)d applications are now in screening.", n
+            ),
+        )
+
+    @admin.action(description=_("Send the selected applications to review"), permissions=["decide"])
+    def send_to_review_selected(self, request, queryset):
+        self._bulk_move(
+            request,
+            queryset,
+            lambda a: services.screening_pass(application=a, by=request.user),
+            lambda n: ngettext("%(count)d application sent to review.", "%(count)d applications sent to review.", n),
+        )
+
+    @admin.action(
+        description=_("Print the decision letters of the selected applications (PDF)"), permissions=["export"]
+    )
+    def print_decision_letters_selected(self, request, queryset):
+        documents, skipped = [], []
+        for application in queryset.order_by("field__order", "group__name"):
+            kind = {workflow.APPROVED: letters.SELECTION, workflow.REJECTED: letters.NON_SELECTION}.get(
+                application.status
+            )
+            (documents.append((application, kind)) if kind else skipped.append(application))
+        for application in skipped:
+            messages.warning(request, _("“%(title)s” has no decision yet: no letter.") % {"title": application})
+        return admin_views.letters_response(request, documents) if documents else None
+
+    @admin.action(description=_("Print the selected applications in full (PDF)"), permissions=["export"])
+    def print_applications_selected(self, request, queryset):
+        documents = [(a, letters.APPLICATION) for a in queryset.order_by("field__order", "group__name")]
+        return admin_views.letters_response(request, documents)
 
     @admin.action(description=_("Assign a reviewer to selected applications…"), permissions=["decide"])
     def assign_reviewer_selected(self, request, queryset):

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import AccessLog
-from accounts.services import access_record
-from grants import access, committee, exports, reviewing, roles, services, workflow
+from accounts.services import access_record, access_record_many
+from grants import access, committee, exports, letters, reviewing, roles, services, workflow
 from grants.admin_forms import (
     ApproveForm,
     ConflictForm,
@@ -404,3 +404,28 @@ def assign_reviewer_page(model_admin, request, queryset, reviewers):
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/grants/application/assign_reviewer.html", context)
+
+
+def letter(request, model_admin, object_id, kind):
+    """An official letter of one application for staff (not reviewers), access-logged."""
+    _staff_only(request, model_admin)
+    application = application_for_staff(request, model_admin, object_id)
+    if kind not in letters.available_kinds(application, staff=True):
+        raise Http404
+    return letters_response(request, [(application, kind)])
+
+
+def letters_response(request, documents) -> HttpResponse:
+    """One PDF of ``documents`` ((application, kind) pairs), each read logged."""
+    applications = {a.pk: a for a in letters.letters_queryset().filter(pk__in=[a.pk for a, _k in documents])}
+    documents = [(applications[a.pk], kind) for a, kind in documents]
+    access_record_many(
+        user=request.user,
+        action=AccessLog.Action.DOWNLOAD,
+        entries=[(a, a.group.representative_id) for a, _kind in documents],
+        detail="official letter",
+    )
+    response = HttpResponse(letters.render_pdf(documents), content_type="application/pdf")
+    name = letters.filename(*documents[0]) if len(documents) == 1 else f"letters-{len(documents)}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

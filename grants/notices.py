@@ -1,12 +1,12 @@
-"""Emails to residents about their application, written to the outbox."""
+"""Notices to residents about their application, written to the outbox: email, and 알림톡 or
+a text message when the resident reads those (``notifications.policy.channels_for``)."""
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from notifications.services import queue_email
+from notifications.services import queue_notice
 
 
 def _change_request_links(application, change) -> list[tuple[str, str]]:
@@ -56,16 +56,18 @@ def status_changed(*, application, change) -> None:
             if change.to_status == workflow.APPROVED and application.awarded_amount is not None:
                 context["award"] = selectors.award_facts(application)
             subject = _("Your application has a new status: %(title)s") % {"title": title}
-        queue_email(
-            recipient=user.email,
-            user=user,
-            kind=f"application_{'decision' if kind == 'changes_requested' else kind}",
-            subject=subject,
-            body_text=render_to_string("grants/email/status_changed.txt", context),
-            body_html=render_to_string("grants/email/status_changed.html", context),
-            dedup_key=f"status:{change.pk}",
-            related=application,
-        )
+        status = str(change.resident_label)
+    queue_notice(
+        user=user,
+        kind=f"application_{'decision' if kind == 'changes_requested' else kind}",
+        dedup_key=f"status:{change.pk}",
+        subject=subject,
+        template="grants/email/status_changed",
+        context=context,
+        text_variables={"status": status},
+        link=reverse("grants:application_detail", args=[application.pk]),
+        related=application,
+    )
 
 
 def decision_released(*, application) -> None:

@@ -8,12 +8,15 @@ import datetime
 import math
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.consents import optional_messages_q
 from grants import workflow
-from grants.models import Application, Attachment, GrantRound
-from notifications.reminders import ReminderDue, ReminderKind, is_digest_hour, local, register
+from grants.models import Application, Attachment, GrantRound, StatusChange
+from notifications.reminders import EMAIL_AND_TEXT, ReminderDue, ReminderKind, is_digest_hour, local, register
+from notifications.texts import TextTemplate
 
 DAY = datetime.timedelta(days=1)
 WAITING_FOR_REVIEW = [workflow.SUBMITTED, workflow.SCREENING, workflow.IN_REVIEW]
@@ -46,6 +49,8 @@ def collect_draft_deadlines(now):
             template="grants/email/draft_deadline",
             context={"application": application, "round": grant_round, "days": days_left},
             related=application,
+            text_variables={"days": days_left},
+            link=reverse("grants:application_detail", args=[application.pk]),
         )
 
 
@@ -56,7 +61,9 @@ def collect_missing_documents(now):
     """
     applications = (
         Application.objects.filter(
-            status__in=[workflow.SUBMITTED, workflow.SCREENING], submitted_at__lte=now - DOCUMENTS_GRACE
+            optional_messages_q("group__representative__"),
+            status__in=[workflow.SUBMITTED, workflow.SCREENING],
+            submitted_at__lte=now - DOCUMENTS_GRACE,
         )
         .missing_documents()
         .select_related("group__representative", "round")
@@ -72,6 +79,7 @@ def collect_missing_documents(now):
             template="grants/email/documents_missing",
             context={"application": application, "missing": missing},
             related=application,
+            link=reverse("grants:apply_documents", args=[application.pk]),
         )
 
 
@@ -83,6 +91,11 @@ def collect_changes_requested(now):
         .annotate(
             requested_at=Max("status_changes__at", filter=Q(status_changes__to_status=workflow.CHANGES_REQUESTED)),
             request_id=Max("status_changes__id", filter=Q(status_changes__to_status=workflow.CHANGES_REQUESTED)),
+            respond_by=Subquery(
+                StatusChange.objects.filter(application=OuterRef("pk"), to_status=workflow.CHANGES_REQUESTED)
+                .order_by("-at", "-id")
+                .values("respond_by")[:1]
+            ),
         )
     )
     for application in applications:
@@ -95,8 +108,14 @@ def collect_changes_requested(now):
             subject=_("The district is waiting for your changes: %(title)s"),
             subject_params={"title": application.title or application.group.name},
             template="grants/email/changes_requested",
-            context={"application": application, "round": application.round, "days": after},
+            context={
+                "application": application,
+                "round": application.round,
+                "days": after,
+                "respond_by": application.respond_by,
+            },
             related=application,
+            link=reverse("grants:application_detail", args=[application.pk]),
         )
 
 
@@ -131,32 +150,99 @@ def collect_staff_review_digest(now):
         )
 
 
+# The 알림톡 templates as registered with Kakao (through SOLAPI): code and exact text per
+# language. Changing a text means registering it again under a new code.
+DRAFT_DEADLINE_TEXT = TextTemplate(
+    codes={"ko": "MAEUL_DEADLINE_V1_KO", "en": "MAEUL_DEADLINE_V1_EN"},
+    texts={
+        "ko": "[마을공동체 포털] #{name}님, 신청 마감 #{days}일 전입니다. 신청서를 제출해 주세요.\n#{url}",
+        "en": "[Maeul Portal] #{name}, #{days} day(s) to the deadline. Please submit.\n#{url}",
+    },
+)
+DOCUMENTS_MISSING_TEXT = TextTemplate(
+    codes={"ko": "MAEUL_DOCUMENTS_V1_KO", "en": "MAEUL_DOCUMENTS_V1_EN"},
+    texts={
+        "ko": "[마을공동체 포털] #{name}님, 신청서에 빠진 서류가 있습니다.\n#{url}\n알림 끄기: #{stop_url}",
+        "en": "[Maeul Portal] #{name}, documents are missing from your application.\n#{url}\nStop: #{stop_url}",
+    },
+)
+CHANGES_REQUESTED_TEXT = TextTemplate(
+    codes={"ko": "MAEUL_CHANGES_V1_KO", "en": "MAEUL_CHANGES_V1_EN"},
+    texts={
+        "ko": "[마을공동체 포털] #{name}님, 구청이 신청서 보완을 기다리고 있습니다.\n#{url}",
+        "en": "[Maeul Portal] #{name}, the district is waiting for your changes.\n#{url}",
+    },
+)
+RECEIPT_TEXT = TextTemplate(
+    codes={"ko": "MAEUL_RECEIPT_V1_KO", "en": "MAEUL_RECEIPT_V1_EN"},
+    texts={
+        "ko": "[마을공동체 포털] #{name}님, 신청서를 접수했습니다.\n#{url}",
+        "en": "[Maeul Portal] #{name}, we received your application.\n#{url}",
+    },
+)
+DECISION_TEXT = TextTemplate(
+    codes={"ko": "MAEUL_STATUS_V1_KO", "en": "MAEUL_STATUS_V1_EN"},
+    texts={
+        "ko": "[마을공동체 포털] #{name}님, 신청서 상태: #{status}\n#{url}",
+        "en": "[Maeul Portal] #{name}, your application is now: #{status}\n#{url}",
+    },
+)
+
 DRAFT_DEADLINE = ReminderKind(
     name="draft_deadline",
     label=_("Deadline reminders for unsubmitted applications"),
     essential=True,
     collect=collect_draft_deadlines,
+    channels=EMAIL_AND_TEXT,
+    text=DRAFT_DEADLINE_TEXT,
 )
 DOCUMENTS_MISSING = ReminderKind(
     name="documents_missing",
     label=_("Reminders about missing documents"),
     essential=False,
     collect=collect_missing_documents,
+    channels=EMAIL_AND_TEXT,
+    text=DOCUMENTS_MISSING_TEXT,
 )
 CHANGES_REQUESTED = ReminderKind(
     name="changes_requested",
     label=_("Reminders about changes the district asked for"),
     essential=True,
     collect=collect_changes_requested,
+    channels=EMAIL_AND_TEXT,
+    text=CHANGES_REQUESTED_TEXT,
+)
+# Notices queued by ``grants.notices`` when an application moves (never collected by the sweep).
+APPLICATION_RECEIPT = ReminderKind(
+    name="application_receipt",
+    label=_("Receipt of a submitted application"),
+    essential=True,
+    channels=EMAIL_AND_TEXT,
+    text=RECEIPT_TEXT,
+)
+APPLICATION_DECISION = ReminderKind(
+    name="application_decision",
+    label=_("Changes of an application's status and decisions"),
+    essential=True,
+    channels=EMAIL_AND_TEXT,
+    text=DECISION_TEXT,
 )
 STAFF_REVIEW_DIGEST = ReminderKind(
     name="staff_review_digest",
     label=_("Daily digest of applications waiting for review"),
     essential=False,
     collect=collect_staff_review_digest,
+    audience="staff",
 )
 
 
 def register_all() -> None:
-    for kind in (DRAFT_DEADLINE, DOCUMENTS_MISSING, CHANGES_REQUESTED, STAFF_REVIEW_DIGEST):
+    for kind in (
+        DRAFT_DEADLINE,
+        DOCUMENTS_MISSING,
+        CHANGES_REQUESTED,
+        STAFF_REVIEW_DIGEST,
+        APPLICATION_RECEIPT,
+        APPLICATION_DECISION,
+    ):
         register(kind)

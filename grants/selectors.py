@@ -3,7 +3,7 @@ and what still stands between a draft and its submission."""
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,21 @@ def rounds_with_fields():
 
 def open_rounds():
     return rounds_with_fields().open_now().order_by("closes_at")
+
+
+def seconds_until_round_changes(now=None) -> int:
+    """Seconds until the next round opens or closes (a day when nothing is scheduled): how long
+    the public home page may be kept as it is."""
+    now = now or timezone.now()
+    upcoming = [
+        moment
+        for pair in GrantRound.objects.filter(Q(opens_at__gt=now) | Q(closes_at__gt=now)).values_list(
+            "opens_at", "closes_at"
+        )
+        for moment in pair
+        if moment > now
+    ]
+    return int((min(upcoming) - now).total_seconds()) if upcoming else 86_400
 
 
 def closed_rounds():

@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.consents import set_notices_consent
 from accounts.models import AccessLog
 from accounts.services import access_record
 from grants import consents as consent_texts
@@ -677,6 +678,9 @@ def record_consents(*, application: Application, answers: dict[str, bool], by) -
             kind=kind,
             defaults={"granted": granted, "text_version": consent_texts.WORDING_VERSION, "recorded_by": by},
         )
+    if Consent.Kind.NOTICES in answers and by is not None and by.pk == locked.group.representative_id:
+        # The optional news consent is the person's, not the application's: the latest answer holds.
+        set_notices_consent(user=by, granted=answers[Consent.Kind.NOTICES])
 
 
 @transaction.atomic

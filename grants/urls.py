@@ -21,6 +21,7 @@ urlpatterns = [
     path("my/applications/<int:pk>/consent/", views.apply_consent, name="apply_consent"),
     path("my/applications/<int:pk>/review/", views.apply_review, name="apply_review"),
     path("my/applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("my/applications/<int:pk>/letters/<str:kind>.pdf", views.letter, name="letter"),
     path(
         "applications/<int:pk>/documents/<int:attachment_pk>/download/",
         views.download_attachment,

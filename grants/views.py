@@ -1,11 +1,14 @@
 """The resident's side: the public home and results pages, the application's steps,
 my applications, withdrawal and permission-checked downloads."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.errors import summarise_errors
-from grants import access, selectors, services, uploads, workflow
+from grants import access, letters, selectors, services, uploads, workflow
 from grants.consents import CONSENT_TEXTS
 from grants.forms import AttachmentForm, BudgetFormSet, ConsentForm, ProjectForm
 from grants.models import Attachment, BudgetLine, GrantRound, self_contribution_share
+from portal import public_cache
 
 STEPS = [
     ("project", gettext_lazy("Project")),
@@ -33,6 +37,22 @@ STEP_NAMES = [name for name, _label in STEPS]
 
 @require_GET
 def home(request):
+    if not request.user.is_authenticated:
+        # What an anonymous visitor sees is the same for everyone (portal.public_cache).
+        content = public_cache.fragment("home", partial(_anonymous_home, request), topics=("rounds",))
+        return render(request, "grants/home.html", {"cached_content": content})
+    return render(request, "grants/home.html", _home_context(request))
+
+
+def _anonymous_home(request) -> tuple[str, int]:
+    """The home page's content for anyone not logged in, kept until the next round opens or
+    closes (so the apply button never outlives the deadline)."""
+    context = _home_context(request)
+    html = render_to_string("grants/_home_content.html", context, request=request)
+    return html, selectors.seconds_until_round_changes()
+
+
+def _home_context(request) -> dict:
     open_rounds = list(selectors.open_rounds())
     group = selectors.group_for_user(request.user)
     applications = {}
@@ -52,15 +72,21 @@ def home(request):
         "group": group,
         "document_kinds": [(kind, kind in Attachment.REQUIRED_KINDS) for kind in Attachment.Kind],
     }
-    return render(request, "grants/home.html", context)
+    return context
 
 
 @require_GET
 def round_results(request, pk):
     round_ = get_object_or_404(GrantRound.objects.select_related("district"), pk=pk, closes_at__lte=timezone.now())
-    approved = list(selectors.approved_applications(round_))
-    context = {"round": round_, "approved": approved, "total": sum(a.awarded_amount or 0 for a in approved)}
-    return render(request, "grants/round_results.html", context)
+
+    def build() -> str:
+        approved = list(selectors.approved_applications(round_))
+        context = {"round": round_, "approved": approved, "total": sum(a.awarded_amount or 0 for a in approved)}
+        return render_to_string("grants/_round_results_content.html", context, request=request)
+
+    # The same for every visitor (portal.public_cache), forgotten when a decision or the round changes.
+    content = public_cache.fragment(f"results:{round_.pk}", build, topics=("results",))
+    return render(request, "grants/round_results.html", {"round": round_, "cached_content": content})
 
 
 # --- starting and following applications -----------------------------------------------------
@@ -114,6 +140,7 @@ def application_detail(request, pk):
     visible_award = application.status == workflow.APPROVED and application.decision_visible_to_resident
     context["award"] = selectors.award_facts(application) if visible_award else None
     context["can_withdraw"] = workflow.is_allowed(application.status, workflow.WITHDRAWN, workflow.RESIDENT)
+    context["letters"] = [(kind, letters.KINDS[kind]) for kind in letters.available_kinds(application, staff=False)]
     return render(request, "grants/application_detail.html", context)
 
 
@@ -366,3 +393,19 @@ def download_attachment(request, pk, attachment_pk):
     if attachment is None or not access.can_read_document(request.user, attachment):
         raise Http404
     return access.serve_document(user=request.user, attachment=attachment)
+
+
+@login_required
+@require_GET
+def letter(request, pk, kind):
+    """An official letter of the resident's own application as PDF (``grants.letters``); the
+    decision notices only once the decision is released."""
+    from django.http import HttpResponse
+
+    application = selectors.application_for_representative(request.user, pk)
+    if kind not in letters.available_kinds(application, staff=False):
+        raise Http404
+    application = letters.letters_queryset().get(pk=application.pk)
+    response = HttpResponse(letters.render_pdf([(application, kind)]), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{letters.filename(application, kind)}"'
+    return response

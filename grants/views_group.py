@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.errors import summarise_errors
 from grants import selectors, services
 from grants.forms import GroupForm, GroupMemberFormSet
+from grants.models import GrantRound
 
 
 @login_required
@@ -39,7 +40,10 @@ def group(request):
     else:
         form = GroupForm(instance=current)
         formset = GroupMemberFormSet(initial=initial_members, prefix="members")
-    open_rounds = list(selectors.open_rounds()) if current else []
+    # The page needs no envelopes, so not selectors.open_rounds() (its prefetch is one query more).
+    open_rounds = []
+    if current:
+        open_rounds = list(GrantRound.objects.open_now().select_related("district").order_by("closes_at"))
     existing = {}
     if open_rounds:
         existing = {a.round_id: a for a in current.applications.filter(round__in=open_rounds)}

@@ -14,10 +14,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    Max,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -66,13 +63,7 @@ class AssignmentQuerySet(models.QuerySet):
         the staff coverage page and the weekly digest all read these annotations.
         """
         today = today or timezone.localdate()
-        last_visit = Subquery(
-            CoachingVisit.objects.filter(group=OuterRef("group"))
-            .values("group")
-            .annotate(last=Max("date"))
-            .values("last")[:1],
-            output_field=DateField(),
-        )
+        last_visit = F("last_visit_on")  # stored: see Assignment.last_visit_on
         assigned_on = TruncDate("created_at", tzinfo=ZoneInfo(settings.TIME_ZONE))
         return self.annotate(
             last_visit=last_visit,
@@ -102,6 +93,10 @@ class Assignment(models.Model):
         _("pinned by staff"), default=False, help_text=_("Auto-assign never moves a pinned group.")
     )
     created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    # The group's latest visit (by any mentor), kept by mentors.services.refresh_last_visits
+    # whenever a visit is saved or deleted: the mentor's home page sorts thousands of groups by
+    # it without a subquery per group.
+    last_visit_on = models.DateField(_("last visit"), null=True, blank=True, editable=False)
 
     objects = AssignmentQuerySet.as_manager()
 

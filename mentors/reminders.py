@@ -62,6 +62,7 @@ MENTOR_DIGEST = ReminderKind(
     label=_("Weekly digest for mentors"),
     essential=False,
     collect=collect_mentor_digest,
+    audience="mentors",
 )
 
 

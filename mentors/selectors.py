@@ -64,6 +64,20 @@ def mentor_home_assignments(mentor: Mentor, round: GrantRound) -> QuerySet:
     return assignments_with_visit_facts(Assignment.objects.filter(mentor=mentor, round=round))
 
 
+def mentor_home_counts(mentor: Mentor, round: GrantRound) -> tuple[int, int]:
+    """``(groups, overdue groups)`` of the mentor in ``round``, in one query (the home page's
+    pager and its warning)."""
+    rows = (
+        Assignment.objects.filter(mentor=mentor, round=round)
+        .with_visit_facts()
+        .order_by()
+        .values("overdue")
+        .annotate(n=Count("id"))
+    )
+    counts = {row["overdue"]: row["n"] for row in rows}
+    return sum(counts.values()), counts.get(True, 0)
+
+
 def upcoming_sessions(mentor: Mentor) -> QuerySet:
     return EducationSession.objects.filter(mentor=mentor).upcoming().annotate(invited=Count("invitations"))
 

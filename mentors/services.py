@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import filetype
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,15 @@ def _save_follow_ups(visit: CoachingVisit, follow_ups: list[FollowUpData]) -> No
             current.save(update_fields=["description", "owner", "due_date"])
         elif not item.delete and item.description:
             FollowUp.objects.create(visit=visit, description=item.description, owner=item.owner, due_date=item.due_date)
+
+
+def refresh_last_visits(*, group_ids=None) -> int:
+    """Set ``Assignment.last_visit_on`` to each group's latest visit date, for ``group_ids``
+    (every group when None); return how many assignments were updated. Called for every saved or
+    deleted visit (``mentors.signals``) and after bulk loads (the demo data). One UPDATE."""
+    assignments = Assignment.objects.all() if group_ids is None else Assignment.objects.filter(group_id__in=group_ids)
+    latest = CoachingVisit.objects.filter(group=OuterRef("group")).order_by("-date").values("date")[:1]
+    return assignments.update(last_visit_on=Subquery(latest))
 
 
 @transaction.atomic

@@ -78,14 +78,16 @@ def home(request):
     overdue_count = 0
     if round is not None:
         assignments = selectors.mentor_home_assignments(mentor, round)
-        page = Paginator(assignments, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
+        total, overdue_count = selectors.mentor_home_counts(mentor, round)
+        paginator = Paginator(assignments, HOME_PAGE_SIZE)
+        paginator.count = total  # counted once above, without the per-group annotations
+        page = paginator.get_page(request.GET.get("page"))
         today = timezone.localdate()
         for assignment in page:
             assignment.days_since = _days_since(assignment.last_visit, today)
             assignment.status_label = (
                 Application.Status(assignment.application_status).label if assignment.application_status else None
             )
-        overdue_count = assignments.filter(overdue=True).count()
     context = {
         "mentor": mentor,
         "round": round,

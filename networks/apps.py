@@ -7,9 +7,10 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Community and networks")
 
     def ready(self):
-        from networks import reminders, signals  # noqa: F401 - signals connects the membership receivers
+        from networks import personal_data, reminders, signals  # noqa: F401 - signals connects the membership receivers
 
         reminders.register_all()
+        personal_data.register()
         _watch_public_models()
 
 

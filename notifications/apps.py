@@ -8,7 +8,15 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Outbox")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from notifications import personal_data, reminders
+        from notifications.schedule import ensure_sweep_schedule
+
         checks.register(check_sending_timeout)
+        reminders.register(reminders.CHANNEL_TEST)
+        personal_data.register()
+        post_migrate.connect(ensure_sweep_schedule, sender=self, dispatch_uid="notifications_sweep_schedule")
 
 
 def check_sending_timeout(app_configs=None, **kwargs):

@@ -108,7 +108,8 @@ class Message(models.Model):
     delivered_at = models.DateTimeField(_("delivery reported at"), null=True, blank=True)
     fallback_of = models.OneToOneField(
         "self",
-        on_delete=models.PROTECT,
+        # A retention job may delete an old 알림톡; its SMS stays, unlinked.
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="fallback",

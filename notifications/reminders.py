@@ -68,6 +68,8 @@ class ReminderKind:
     collect: Callable[[datetime.datetime], Iterable[ReminderDue]] | None = None
     channels: tuple[str, ...] = EMAIL_ONLY
     text: Any = None
+    # Who receives it, for the preferences page: "everyone", "staff" or "mentors".
+    audience: str = "everyone"
 
     def __post_init__(self):
         unknown = set(self.channels) - set(EMAIL_AND_TEXT)
@@ -75,6 +77,14 @@ class ReminderKind:
             raise ValueError(f"Reminder kind {self.name!r}: unknown channels {sorted(unknown)}")
         if set(self.channels) & {"alimtalk", "sms"} and self.text is None:
             raise ValueError(f"Reminder kind {self.name!r} lists a phone channel but has no text template")
+
+    def concerns(self, user) -> bool:
+        """Whether ``user`` is in this kind's audience (the preferences page lists only those)."""
+        if self.audience == "staff":
+            return user.is_staff
+        if self.audience == "mentors":
+            return bool(getattr(user, "is_mentor", False))
+        return True
 
     @property
     def texts(self) -> bool:
@@ -84,11 +94,34 @@ class ReminderKind:
 registry: dict[str, ReminderKind] = {}
 
 
+def _channel_test_kind() -> ReminderKind:
+    from django.utils.translation import gettext_lazy as _
+
+    from notifications.texts import TextTemplate
+
+    return ReminderKind(
+        name="channel_test",
+        label=_("Test message"),
+        essential=True,
+        channels=EMAIL_AND_TEXT,
+        text=TextTemplate(
+            codes={"ko": "MAEUL_TEST_V1_KO", "en": "MAEUL_TEST_V1_EN"},
+            texts={
+                "ko": "[마을공동체 포털] #{name}님, 시험 메시지입니다. 앞으로 알림이 이렇게 옵니다.\n#{url}",
+                "en": "[Maeul Portal] #{name}, this is a test. Your notices will come like this.\n#{url}",
+            },
+        ),
+    )
+
+
 def register(kind: ReminderKind) -> ReminderKind:
     if kind.name in registry and registry[kind.name] is not kind:
         raise ValueError(f"Reminder kind {kind.name!r} is already registered")
     registry[kind.name] = kind
     return kind
+
+
+CHANNEL_TEST = _channel_test_kind()  # the "send me a test message" button on the preferences page
 
 
 def unregister(name: str) -> None:

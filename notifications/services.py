@@ -182,3 +182,28 @@ def set_channel(*, user, channel: str) -> ChannelPreference:
         raise ValueError(f"unknown channel {channel!r}")
     preference, _ = ChannelPreference.objects.update_or_create(user=user, defaults={"preferred": channel})
     return preference
+
+
+TEST_MESSAGE_KIND = "channel_test"
+TEST_MESSAGE_EVERY_SECONDS = 300
+
+
+def send_test_message(*, user, now=None) -> list[Message]:
+    """Send ``user`` a test notice on every channel they get (their phone channel and email).
+
+    At most one per five minutes (the key names the five-minute window): returns ``[]`` when one
+    was already sent in this window, so the button cannot be used to flood a phone.
+    """
+    from django.utils import timezone
+    from django.utils.translation import gettext_lazy as _
+
+    now = now or timezone.now()
+    window = int(now.timestamp()) // TEST_MESSAGE_EVERY_SECONDS
+    return queue_notice(
+        user=user,
+        kind=TEST_MESSAGE_KIND,
+        dedup_key=f"channel-test:user:{user.pk}:{window}",
+        subject=_("Test message from the Maeul Portal"),
+        template="notifications/email/channel_test",
+        link="/notifications/preferences/",
+    )

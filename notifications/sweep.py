@@ -61,7 +61,7 @@ def sweep(*, now=None, kinds=None) -> SweepResult:
     to_enqueue += retried
 
     for kind in sorted(registry.values(), key=lambda k: k.name):
-        if kinds is not None and kind.name not in kinds:
+        if kind.collect is None or (kinds is not None and kind.name not in kinds):
             continue
         try:
             created_ids = create_reminders(kind=kind, now=now)

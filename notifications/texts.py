@@ -62,7 +62,7 @@ class TextTemplate:
 
     codes: dict[str, str]
     texts: dict[str, str]
-    button_name: dict[str, str] = field(default_factory=lambda: {"ko": "포털에서 보기", "en": "Open the portal"})
+    button_name: dict[str, str] = field(default_factory=lambda: {"ko": "포털에서 보기", "en": "Open portal"})
 
     def language(self, language: str) -> str:
         return language if language in self.texts else "ko"

@@ -28,6 +28,7 @@ from grants.models import (
     StatusChange,
 )
 from mentors.models import Assignment, CoachingVisit, FollowUp, Mentor
+from mentors.services import refresh_last_visits
 from networks.models import (
     CommunityGroup,
     Decision,
@@ -40,6 +41,8 @@ from networks.models import (
     NetworkMembership,
     Region,
 )
+from portal import public_cache
+from projects import demo as project_demo
 
 DISTRICT_CODE = "gwangju-seogu"
 DONGS = [
@@ -168,10 +171,14 @@ def seed(*, groups: int = DEFAULT_GROUPS, seed: int = 2025, password: str) -> Su
     new_groups = _groups(groups, seed, dongs, password_hash, summary)
     _applications(new_groups, seed, fields, round_2025, round_2026, staff, summary)
     _assignments(round_2025, round_2026, mentors, seed, summary)
+    refresh_last_visits()  # the visits were bulk-loaded: no signals
     _memberships(networks, summary)
     _forums(networks, mentors, seed, summary)
     _sync_round_totals(round_2025)
     _sync_round_totals(round_2026)
+    # 2025's projects at every stage, through the projects services (after the totals agree).
+    summary.add("projects", project_demo.seed(round_=round_2025, staff=staff, seed=seed))
+    public_cache.bump_all()  # bulk writes send no signals either
     return summary
 
 

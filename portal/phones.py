@@ -25,7 +25,7 @@ def normalise_mobile(value: str) -> str:
             raise InvalidPhone(value)
     if digits.startswith("0082"):
         digits = digits[4:]
-    elif digits.startswith("82") and len(digits) in (11, 12):
+    elif digits.startswith("82") and len(digits) in (12, 13):
         digits = digits[2:]
     if not digits.startswith("0"):
         digits = "0" + digits

@@ -60,23 +60,42 @@ def bump(topic: str) -> None:
         log.warning("public cache: could not bump %s", topic, exc_info=True)
 
 
+def bump_all() -> None:
+    """Forget every cached fragment: after bulk writes, which send no signals."""
+    for topic in sorted({topic for _model, topic in _watched}):
+        bump(topic)
+
+
 def fragment(name: str, build, *, topics: tuple[str, ...], timeout: int = TIMEOUT) -> str:
     """The HTML of fragment ``name`` in the active language, built by ``build()`` when absent or
-    when one of ``topics`` changed since it was stored."""
+    when one of ``topics`` changed since it was stored.
+
+    ``build`` returns the HTML, or ``(html, seconds)`` to keep it no longer than ``seconds``
+    (a page that changes at a known time, such as a round's closing, says when)."""
     try:
         versions = ".".join(str(version(topic)) for topic in topics)
         key = f"public:{name}:{translation.get_language()}:{versions}"
         html = _cache().get(key)
     except Exception:
         log.warning("public cache: Redis unavailable, building %s", name, exc_info=True)
-        return mark_safe(build())  # noqa: S308 - our own rendered template
+        html, _seconds = _built(build, timeout)
+        return mark_safe(html)  # noqa: S308 - our own rendered template
     if html is None:
-        html = build()
+        html, seconds = _built(build, timeout)
         try:
-            _cache().set(key, html, timeout=timeout)
+            if seconds > 0:
+                _cache().set(key, html, timeout=seconds)
         except Exception:
             log.warning("public cache: could not store %s", name, exc_info=True)
     return mark_safe(html)  # noqa: S308 - our own rendered template, escaped when it was built
+
+
+def _built(build, timeout: int) -> tuple[str, int]:
+    built = build()
+    if isinstance(built, tuple):
+        html, seconds = built
+        return html, max(0, min(timeout, int(seconds)))
+    return built, timeout
 
 
 def _bumper(topic: str):

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from accounts.urls import privacy_urlpatterns
 from grants.urls import home_urlpatterns
 from portal import views
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("grants.urls")),
     *home_urlpatterns,
+    *privacy_urlpatterns,
     path("about/", TemplateView.as_view(template_name="about.html"), name="about"),
 ]
 

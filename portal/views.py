@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -28,6 +30,26 @@ def healthz(request):
 def permission_denied(request, exception=None):
     context = {"status": 403, **explanation_of(exception)}
     return render(request, "403.html", context, status=403)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the form's security check failed (its cookie was cleared or the page is
+    very old). Nothing was saved; say so, and how to send it again without losing the text."""
+    context = {
+        "status": 403,
+        "explanation": _(
+            "For your safety this form had expired, so it was not sent. Go back to the form, copy any long "
+            "text you typed, reload the page, then paste the text and send it again."
+        ),
+        "next_url": request.META.get("HTTP_REFERER", "") if _same_site(request) else "",
+        "next_label": _("Back to the form"),
+    }
+    return render(request, "403.html", context, status=403)
+
+
+def _same_site(request) -> bool:
+    referer = request.META.get("HTTP_REFERER", "")
+    return bool(referer) and url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure())
 
 
 def page_not_found(request, exception=None):

@@ -8,9 +8,10 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from grants.signals import decision_released
-        from projects import receivers
-
-        decision_released.connect(receivers.open_project_on_release, dispatch_uid="projects_open_on_release")
-        from projects import reminders
+        from projects import receivers, reminders
 
         reminders.register_all()
+        decision_released.connect(receivers.open_project_on_release, dispatch_uid="projects_open_on_release")
+        from projects import report_reminders
+
+        report_reminders.register_all()

@@ -339,8 +339,11 @@ def expense_delete(request, pk, expense_pk):
 @login_required
 @require_GET
 def evidence(request, pk, expense_pk):
-    """The evidence file, for the group's representative and staff only (404 otherwise)."""
-    if request.user.is_staff:
+    """The evidence file, for the group's representative and for staff who may view expenses
+    (404 otherwise: a staff account without the permission, or a reviewer, is refused as the
+    documents' rule refuses them, see grants.access)."""
+    staff_reader = request.user.is_staff and request.user.has_perm("projects.view_expense")
+    if staff_reader:
         project = get_object_or_404(Project.objects.select_related("application"), pk=pk)
     else:
         project = selectors.project_for_representative(request.user, pk)
@@ -351,7 +354,7 @@ def evidence(request, pk, expense_pk):
         handle = expense.evidence.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
-    if request.user.is_staff:
+    if staff_reader:
         access_record(
             user=request.user,
             action=AccessLog.Action.DOWNLOAD,

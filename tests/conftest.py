@@ -4,7 +4,7 @@ from tests.world import build_world
 
 
 @pytest.fixture
-def world(db, settings, tmp_path):
-    """The small complete portal of tests/world.py, its files under a temporary MEDIA_ROOT."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def world(db, media_root):
+    """The small complete portal of tests/world.py, its files under the test's temporary MEDIA_ROOT
+    (the root conftest's ``media_root``)."""
     return build_world()

@@ -110,3 +110,34 @@ def test_the_visit_form_starts_with_an_empty_attendee_count(client, world):
     client.force_login(world.mentor)
     html = client.get(reverse("mentors:visit_create", args=[world.group.pk])).content.decode()
     assert dict(form_fields(html, "visit-form"))["attendees"] == ""
+
+
+def test_the_500_page_still_answers_when_the_full_page_cannot_be_drawn(settings, world):
+    settings.ROOT_URLCONF = "tests.urls_errors"
+    options = settings.TEMPLATES[0]["OPTIONS"]
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "OPTIONS": {
+                **options,
+                "context_processors": [*options["context_processors"], "tests.urls_errors.broken_context_processor"],
+            },
+        }
+    ]
+    client = Client(raise_request_exception=False)
+    response = client.get("/test-errors/broken/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "포털에 잠시 문제가 생겼습니다" in html
+    assert "062-360-7000" in html
+
+
+def test_a_form_whose_security_check_failed_says_so_in_korean_and_leads_back(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.drafter)
+    url = reverse("grants:apply_project", args=[world.draft.pk])
+    response = client.post(url, {"title": "새 제목"}, HTTP_REFERER=f"http://testserver{url}")
+    assert response.status_code == 403
+    html = _page(response)
+    assert "보안을 위해" in html and "CSRF" not in html
+    assert f'href="http://testserver{url}" data-testid="next-step"' in html

@@ -18,8 +18,8 @@ PLAN = "4월부터 10월까지 매달 둘째 토요일에 골목 화단을 함�
 
 
 @pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def world(media_root):
+    """As tests/conftest.py's, for a transactional (live-server) test."""
     return build_world()
 
 

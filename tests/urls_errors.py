@@ -22,3 +22,8 @@ urlpatterns = [
 ]
 
 __all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
+
+
+def broken_context_processor(request):
+    """A context processor that fails, as when the database is down mid-page."""
+    raise RuntimeError("the database went away")

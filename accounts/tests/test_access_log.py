@@ -1,14 +1,16 @@
 """The portal's one access log (accounts.AccessLog) and the move of the old grants log into it."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import AccessLog
 from accounts.services import access_record, access_record_many
-from tests.factories import ApplicationFactory, CommunityGroupFactory, GrantRoundFactory, UserFactory
+from tests.factories import ApplicationFactory, CommunityGroupFactory, UserFactory
 
 
 @pytest.mark.django_db
@@ -70,10 +72,32 @@ def test_the_admin_shows_the_log_but_nobody_can_change_it(client, staff):
         AccessLog(user=staff, action="peeked").full_clean()
 
 
+def _old_group_and_round(old_apps, *, representative):
+    """A group and a round written through the old state's models (later migrations add
+    columns, such as the committee's minimum reviews, that factories would insert into)."""
+    now = timezone.now()
+    district = old_apps.get_model("networks", "District").objects.create(
+        name="서구", city="광주광역시", code="old-seogu"
+    )
+    dong = old_apps.get_model("networks", "Dong").objects.create(district_id=district.pk, name="농성1동", code="OLD1")
+    group = old_apps.get_model("networks", "CommunityGroup").objects.create(
+        name="햇살 모임", dong_id=dong.pk, representative_id=representative.pk, member_count=8
+    )
+    round_ = old_apps.get_model("grants", "GrantRound").objects.create(
+        district_id=district.pk,
+        year=2026,
+        title="2026 공모",
+        opens_at=now - datetime.timedelta(days=10),
+        closes_at=now + datetime.timedelta(days=10),
+        budget=1_000_000,
+    )
+    return group, round_
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_old_grants_log_is_copied_into_the_one_log():
-    before = [("grants", "0004_results_published"), ("accounts", "0003_email_lower_case")]
-    after = [("grants", "0005_access_log_moved_to_accounts"), ("accounts", "0004_access_log")]
+    before = [("grants", "0004_results_published")]
+    after = [("grants", "0005_access_log_moved_to_accounts")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     try:
@@ -81,11 +105,11 @@ def test_the_old_grants_log_is_copied_into_the_one_log():
         OldLog = old_apps.get_model("grants", "AccessLog")
         # Rows written through the old state's model: later migrations add columns (issue 11a's
         # submission snapshot) that the current model, and so a factory, would insert into.
-        group, round_ = CommunityGroupFactory(), GrantRoundFactory()
+        reader = UserFactory(is_staff=True)
+        group, round_ = _old_group_and_round(old_apps, representative=reader)
         application = old_apps.get_model("grants", "Application").objects.create(
             group_id=group.pk, round_id=round_.pk, title="골목 화단"
         )
-        reader = UserFactory(is_staff=True)
         OldLog.objects.create(user_id=reader.pk, application_id=application.pk, action="download", detail="a.pdf")
         OldLog.objects.create(user_id=reader.pk, application_id=None, action="export", detail="12 applications")
 

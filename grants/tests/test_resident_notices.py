@@ -83,6 +83,20 @@ def test_the_change_request_email_says_action_is_needed_and_links_to_the_steps(c
     assert "간식비를 줄이고" in email.body_text
 
 
+def test_the_changes_reminder_repeats_the_deadline(changes_requested):
+    from grants.reminders import collect_changes_requested
+
+    later = timezone.now() + datetime.timedelta(days=changes_requested.round.changes_reminder_after_days + 1)
+    (due,) = list(collect_changes_requested(later))
+    assert due.related == changes_requested and due.context["respond_by"] == changes_requested.due
+
+    from notifications.sweep import sweep
+
+    sweep(now=later, kinds=["changes_requested"])
+    email = Email.objects.filter(kind="changes_requested").get()
+    assert changes_requested.due.isoformat() in email.body_text and changes_requested.due.isoformat() in email.body_html
+
+
 def test_a_change_request_cannot_be_due_in_the_past(staff, submitted):
     services.staff_transition(application=submitted, to_status=workflow.SCREENING, by=staff)
     with pytest.raises(services.ValidationError):

@@ -9,7 +9,7 @@ from django.db import connection
 from grants import services
 from grants.models import Application
 from grants.tests.factories import CriterionFactory
-from grants.tests.helpers import make_in_review, reviewer_group
+from grants.tests.helpers import assign_reviewer, make_in_review, reviewer_group
 from tests.factories import UserFactory
 
 
@@ -25,6 +25,8 @@ def test_scoring_and_a_conflict_keep_the_stored_average_and_count():
     application = make_in_review()
     criterion = CriterionFactory(round=application.round, weight=1, max_score=10)
     first, second = reviewers(2)
+    for person in (first, second):
+        assign_reviewer(person, application)
 
     services.review_score(application=application, reviewer=first, values={criterion.pk: 9})
     services.review_score(application=application, reviewer=second, values={criterion.pk: 6})
@@ -45,6 +47,8 @@ def test_reviewers_saving_at_the_same_moment_are_all_counted():
     application = make_in_review()
     criterion = CriterionFactory(round=application.round, weight=1, max_score=10)
     people = reviewers(6)
+    for person in people:
+        assign_reviewer(person, application)
     barrier = threading.Barrier(len(people))
     errors = []
 
@@ -76,6 +80,7 @@ def test_the_staff_list_sorts_by_the_stored_score(client, staff):
     person = reviewers(1)[0]
     applications = [make_in_review(round=criterion_round, title=f"사업{n}") for n in range(3)]
     for application, value in zip(applications, [3, 9, 6], strict=True):
+        assign_reviewer(person, application)
         services.review_score(application=application, reviewer=person, values={criterion.pk: value})
     client.force_login(staff)
 

@@ -314,3 +314,12 @@ def test_a_batch_stopped_by_the_time_limit_gives_unattempted_rows_back_at_once(s
     statuses = dict(Email.objects.values_list("dedup_key", "status"))
     assert statuses == {"t1": "sent", "t2": "sending", "t3": "ready", "t4": "ready"}
     assert set(Email.objects.filter(status="ready").values_list("attempts", flat=True)) == {0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_schedule_survives_a_database_flush():
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert PeriodicTask.objects.filter(task="notifications.tasks.sweep_outbox", enabled=True).exists()

@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.models import User
 from grants import workflow
 from grants.models import Attachment, StatusChange
 from grants.services import transition
@@ -109,11 +110,13 @@ def test_changes_requested_and_not_resubmitted_are_reminded_after_the_rounds_day
 
 def test_a_submitted_application_missing_documents_is_reminded_once_with_the_missing_kinds(resident, other_resident):
     resident.preferred_language = "en"
+    resident.notices_consent = True  # a non-essential reminder: only with the optional consent (accounts.consents)
     resident.save()
     now = timezone.now()
     missing = ApplicationFactory(
         group=resident.represented_groups.get(), status=workflow.SUBMITTED, submitted_at=now - 2 * DAY
     )
+    ApplicationFactory(status=workflow.SUBMITTED, submitted_at=now - 2 * DAY)  # missing too, but no consent
     complete = ApplicationFactory(
         group=other_resident.represented_groups.get(), status=workflow.SUBMITTED, submitted_at=now - 2 * DAY
     )
@@ -192,7 +195,9 @@ def test_residents_registered_for_tomorrows_forum_are_reminded_the_day_before(re
     tomorrow_evening = now.replace(hour=19) + DAY
     forum = ForumFactory(starts_at=tomorrow_evening)
     later = ForumFactory(starts_at=tomorrow_evening + DAY)
+    User.objects.filter(pk__in=[resident.pk, other_resident.pk]).update(notices_consent=True)
     ForumRegistration.objects.create(forum=forum, user=resident)
+    ForumRegistration.objects.create(forum=forum, user=UserFactory(notices_consent=False))  # declined the news
     ForumRegistration.objects.create(forum=forum, user=other_resident, cancelled_at=now)
     ForumRegistration.objects.create(forum=later, user=other_resident)
 

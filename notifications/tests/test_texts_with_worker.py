@@ -2,18 +2,20 @@
 SOLAPI fake. "Exactly once" is counted at the outside world: the SMTP sink per dedup header,
 the fake per outbox row it accepted."""
 
+import datetime
 import os
 import signal
 import time
 
 import pytest
 from django.db.models import Count
+from django.utils import timezone
 
 from notifications.models import Message
 from notifications.services import set_channel
 from notifications.sweep import sweep
 from notifications.tests.conftest import TEXT_KIND, bulk_users, text_kind
-from tests.workers import celery_worker
+from tests.workers import celery_worker, wait_until_idle
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -53,7 +55,7 @@ def test_every_channel_goes_out_through_a_real_worker_exactly_once_and_undeliver
         result = sweep(kinds=[TEXT_KIND])
     assert result.created == {TEXT_KIND: 260 + 240}
     env = {**smtp_sink.env(), **fake_solapi.env()}
-    with celery_worker(extra_env=env):
+    with celery_worker(extra_env=env) as worker:
         assert fake_solapi.wait_for(240, timeout=120), f"only {fake_solapi.total} of 240 texts arrived"
         assert smtp_sink.wait_for(260, timeout=120), f"only {smtp_sink.total} of 260 emails arrived"
         wait_until(all_sent, timeout=30, what="every row sent")
@@ -64,7 +66,7 @@ def test_every_channel_goes_out_through_a_real_worker_exactly_once_and_undeliver
         assert sweep(kinds=[]).reports["fallbacks"] == 0
         assert fake_solapi.wait_for(270, timeout=60), f"only {fake_solapi.total} of 270 texts arrived"
         wait_until(all_sent, timeout=30, what="every fallback sent")
-        time.sleep(1)  # a duplicate would arrive now; none may
+        wait_until_idle(worker)  # a duplicate would have arrived by now; none may
 
     assert smtp_sink.total == 260
     assert set(smtp_sink.counts.values()) == {1}
@@ -94,12 +96,16 @@ def test_a_worker_killed_mid_batch_of_texts_loses_none_and_doubles_none(fake_sol
     fake_solapi.hold_after = 60
     env = {**fake_solapi.env(), "SOLAPI_TIMEOUT_SECONDS": "60"}
 
-    with celery_worker(extra_env=env) as worker:
-        deadline = time.monotonic() + 60
-        while fake_solapi.held == 0:
-            assert time.monotonic() < deadline, "the worker never reached the held request"
-            time.sleep(0.05)
-        time.sleep(0.5)
+    with celery_worker(concurrency=2, extra_env=env) as worker:
+        # Both processes held (nothing accepted in flight) and every accepted text committed ``sent``.
+        wait_until(
+            lambda: (
+                fake_solapi.held >= 2
+                and Message.objects.filter(status=Message.Status.SENT).count() == fake_solapi.total
+            ),
+            timeout=60,
+            what="both worker processes held with every accepted text marked sent",
+        )
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
 
@@ -112,12 +118,21 @@ def test_a_worker_killed_mid_batch_of_texts_loses_none_and_doubles_none(fake_sol
 
     settings.NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = 1
     settings.NOTIFICATIONS_READY_GRACE_SECONDS = 0
-    time.sleep(1.2)
+    # This step is about time: the claimed rows must be older than the (one-second) timeout.
+    wait_until(
+        lambda: (
+            not Message.objects.filter(
+                status=Message.Status.SENDING, claimed_at__gt=timezone.now() - datetime.timedelta(seconds=1)
+            ).exists()
+        ),
+        timeout=10,
+        what="every stuck claim older than the sending timeout",
+    )
     assert sweep(kinds=[]).requeued_stuck == stuck
-    with celery_worker(extra_env=fake_solapi.env()):
+    with celery_worker(extra_env=fake_solapi.env()) as worker:
         assert fake_solapi.wait_for(200, timeout=90), f"only {fake_solapi.total} of 200 arrived"
         wait_until(all_sent, timeout=30, what="every text sent")
-        time.sleep(1)
+        wait_until_idle(worker)  # then a second send of any row would have arrived
 
     assert fake_solapi.total == 200
     assert len(fake_solapi.accepted) == 200

@@ -1,10 +1,14 @@
 """The public cache serves what is the same for everyone and forgets it when it changes."""
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from grants import selectors, services
 from networks.models import Network
 from portal import public_cache
-from tests.factories import CommunityGroupFactory, NetworkFactory
+from tests.factories import ApplicationFactory, CommunityGroupFactory, GrantRoundFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +70,45 @@ def test_a_login_does_not_empty_the_cache(resident):
     resident.name = "새 이름"
     resident.save()
     assert public_cache.version("networks") == before + 1
+
+
+# --- the home page and the results pages ------------------------------------------------------
+
+
+def test_the_anonymous_home_page_is_served_without_queries_and_shows_a_new_round_at_once(
+    client, django_assert_num_queries
+):
+    GrantRoundFactory(title="2026 마을공동체 공모")
+    assert "2026 마을공동체 공모" in client.get("/").content.decode()
+    with django_assert_num_queries(0):
+        client.get("/")
+    GrantRoundFactory(title="2026 아파트공동체 추가 공모")
+    assert "2026 아파트공동체 추가 공모" in client.get("/").content.decode()
+
+
+def test_a_logged_in_resident_gets_their_own_home_page_not_the_cached_one(client, resident):
+    round_ = GrantRoundFactory(title="2026 마을공동체 공모")
+    apply_form = f'action="/rounds/{round_.pk}/apply/"'
+    assert apply_form not in client.get("/").content.decode()  # the anonymous page, now cached
+    client.force_login(resident)
+    assert apply_form in client.get("/").content.decode()
+
+
+def test_the_home_page_is_kept_no_longer_than_the_next_closing():
+    now = timezone.now()
+    GrantRoundFactory(opens_at=now - datetime.timedelta(days=3), closes_at=now + datetime.timedelta(seconds=40))
+    assert 38 <= selectors.seconds_until_round_changes(now) <= 40
+    assert selectors.seconds_until_round_changes(now + datetime.timedelta(seconds=41)) == 86_400
+
+
+def test_results_appear_the_moment_staff_publish_them(client, staff):
+    closed = GrantRoundFactory(
+        opens_at=timezone.now() - datetime.timedelta(days=60), closes_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    ApplicationFactory(round=closed, status="approved", awarded_amount=5_000_000, title="골목 화단")
+    url = f"/rounds/{closed.pk}/results/"
+    assert "골목 화단" not in client.get(url).content.decode()  # cached while unpublished
+
+    services.round_publish_results(round_=closed, by=staff)
+
+    assert "골목 화단" in client.get(url).content.decode()

@@ -19,7 +19,7 @@ def row_counts():
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"accounts", "networks", "grants", "mentors", "notifications"}
+        if model._meta.app_label in {"accounts", "networks", "grants", "projects", "mentors", "notifications"}
     }
 
 
