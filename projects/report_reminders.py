@@ -1,4 +1,4 @@
-"""Reminder kinds about interim and final reports, registered from ``ProjectsConfig.ready()``.
+"""Reminder kinds about interim and final reports (issue 14), registered from ``ProjectsConfig.ready()``.
 
 The schedule is data on the round's ``ProjectRules`` (``report_due_on(kind)``,
 ``report_reminder_days``). Each occasion is sent once: the dedup key names the project,
