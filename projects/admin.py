@@ -25,6 +25,7 @@ from accounts.services import access_record
 from grants.forms import MAX_AMOUNT, AmountField
 from grants.models import GrantRound
 from projects import exports, money, selectors, services, workflow
+from projects import reports as project_reports
 from projects.models import (
     BudgetCategory,
     Disbursement,
@@ -32,6 +33,7 @@ from projects.models import (
     GrantConditions,
     PlanVersion,
     Project,
+    ProjectReport,
     ProjectRules,
     Settlement,
 )
@@ -423,3 +425,69 @@ class ProjectAdmin(admin.ModelAdmin):
         account = services.bank_account_view(project=project, user=request.user)
         context = {**self.admin_site.each_context(request), "project": project, "account": account}
         return TemplateResponse(request, "admin/projects/project/account.html", context)
+
+
+class ReportReviewForm(forms.ModelForm):
+    """Staff decide a submitted report; every other field is read-only (writes go through the services)."""
+
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        required=False,
+        choices=[("", "—"), ("accept", gettext_lazy("Accept")), ("return", gettext_lazy("Return for changes"))],
+    )
+    review_note = forms.CharField(
+        label=gettext_lazy("Note to the group"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    class Meta:
+        model = ProjectReport
+        fields = []
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision and self.instance.status != ProjectReport.Status.SUBMITTED:
+            raise forms.ValidationError(_("Only a submitted report can be accepted or returned."))
+        if decision == "return" and not (cleaned.get("review_note") or "").strip():
+            self.add_error("review_note", _("Say what the group should change."))
+        return cleaned
+
+
+@admin.register(ProjectReport)
+class ProjectReportAdmin(admin.ModelAdmin):
+    form = ReportReviewForm
+    list_display = ["project", "kind", "status", "submitted_at", "reviewed_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["project__application__group"]
+    readonly_fields = [
+        "project",
+        "kind",
+        "status",
+        "done_against_plan",
+        "activities_held",
+        "residents_taking_part",
+        "would_change",
+        "staff_note",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+    ]
+    fields = [*readonly_fields, "decision", "review_note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        decision = form.cleaned_data.get("decision")
+        note = form.cleaned_data.get("review_note", "")
+        if decision == "accept":
+            project_reports.report_accept(report=obj, by=request.user, note=note)
+        elif decision == "return":
+            project_reports.report_return(report=obj, note=note, by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        pass

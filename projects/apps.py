@@ -12,3 +12,6 @@ class ProjectsConfig(AppConfig):
 
         reminders.register_all()
         decision_released.connect(receivers.open_project_on_release, dispatch_uid="projects_open_on_release")
+        from projects import report_reminders
+
+        report_reminders.register_all()

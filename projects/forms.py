@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants import uploads
 from grants.forms import MAX_AMOUNT, AmountField
-from projects.models import BudgetCategory, Expense, PlanLine
+from projects.models import BudgetCategory, Expense, PlanLine, ProjectReport
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -160,3 +160,18 @@ class SettlementForm(forms.Form):
         label=_("Note to the district"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     confirm = forms.BooleanField(label=_("Every expense is recorded with its evidence."))
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = ProjectReport
+        fields = ["done_against_plan", "activities_held", "residents_taking_part", "would_change"]
+        widgets = {
+            "done_against_plan": forms.Textarea(attrs={"rows": 4}),
+            "activities_held": forms.Textarea(attrs={"rows": 4}),
+            "would_change": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "done_against_plan": _("Compare what you planned with what happened."),
+            "residents_taking_part": _("How many residents took part, counting each person once."),
+        }

@@ -41,6 +41,11 @@ class ProjectRules(models.Model):
     disbursement_reminder_days = models.PositiveSmallIntegerField(
         _("remind to request the first instalment after (days)"), default=14
     )
+    interim_report_due_on = models.DateField(_("interim report due on"), null=True, blank=True)
+    final_report_due_days = models.PositiveSmallIntegerField(
+        _("final report due after the period ends (days)"), default=30
+    )
+    report_reminder_days = models.PositiveSmallIntegerField(_("remind about a report this many days before"), default=7)
 
     class Meta:
         verbose_name = _("project rules")
@@ -60,6 +65,14 @@ class ProjectRules(models.Model):
 
     def __str__(self):
         return f"{self.round}"
+
+    def report_due_on(self, kind):
+        """The day a report of ``kind`` is due (the one home of the report schedule)."""
+        if kind == ProjectReport.Kind.INTERIM:
+            return self.interim_report_due_on
+        if self.period_end is None:
+            return None
+        return self.period_end + datetime.timedelta(days=self.final_report_due_days)
 
     @property
     def settlement_due_on(self):
@@ -557,3 +570,93 @@ class AwardChange(models.Model):
 
     def __str__(self):
         return f"{self.project}: {self.from_amount:,} → {self.to_amount:,}"
+
+
+class ProjectReport(models.Model):
+    """What a funded project did: the interim and the final report (one of each per project)."""
+
+    class Kind(models.TextChoices):
+        INTERIM = "interim", _("Interim report")
+        FINAL = "final", _("Final report")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned for changes")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports", verbose_name=_("project"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    done_against_plan = models.TextField(_("what was done against the plan"), blank=True)
+    activities_held = models.TextField(_("activities held"), blank=True)
+    residents_taking_part = models.PositiveIntegerField(_("residents taking part"), null=True, blank=True)
+    would_change = models.TextField(_("what you would change"), blank=True)
+    staff_note = models.TextField(_("staff note"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("project report")
+        verbose_name_plural = _("project reports")
+        ordering = ["project", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind"], name="project_report_one_per_kind"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (Q(submitted_at__isnull=False) & Q(submitted_by__isnull=False)),
+                name="project_report_submitted_has_who_and_when",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["accepted", "returned"])
+                | (Q(reviewed_at__isnull=False) & Q(reviewed_by__isnull=False)),
+                name="project_report_reviewed_has_who_and_when",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(staff_note=""), name="project_report_returned_has_note"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_kind_display()}"
+
+
+class ProjectReportEvent(models.Model):
+    """Audit row for every report act (saved, submitted, accepted, returned)."""
+
+    class Action(models.TextChoices):
+        SAVED = "saved", _("Saved")
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned for changes")
+
+    report = models.ForeignKey(ProjectReport, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+
+    def __str__(self):
+        return f"{self.report} · {self.get_action_display()}"

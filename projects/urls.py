@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/ledger/<int:expense_pk>/delete/", views.expense_delete, name="expense_delete"),
     path("<int:pk>/ledger/<int:expense_pk>/evidence/", views.evidence, name="evidence"),
     path("<int:pk>/settlement/", views.settlement, name="settlement"),
+    path("<int:pk>/reports/<str:kind>/", views.report, name="report"),
 ]

@@ -8,6 +8,7 @@ every write goes through ``projects.services``.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.errors import summarise_errors
 from accounts.models import AccessLog
 from accounts.services import access_record
+from projects import reports as project_reports
 from projects import rules, selectors, services, workflow
 from projects.forms import (
     AgreementForm,
@@ -25,9 +27,10 @@ from projects.forms import (
     ExpenseForm,
     PlanFormSet,
     PlanReasonForm,
+    ReportForm,
     SettlementForm,
 )
-from projects.models import BudgetCategory, Disbursement, Expense, PlanVersion, Project
+from projects.models import BudgetCategory, Disbursement, Expense, PlanVersion, Project, ProjectReport
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -404,3 +407,52 @@ def settlement(request, pk):
     return render(
         request, "projects/settlement.html", context, status=400 if form is not None and form.is_bound else 200
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request, pk, kind):
+    """The representative writes, saves and submits the interim or final report (others: 404)."""
+    project = selectors.project_for_representative(request.user, pk)
+    if kind not in ProjectReport.Kind.values:
+        raise Http404
+    existing = project.reports.filter(kind=kind).first()
+    editable = existing is None or existing.status in project_reports.EDITABLE
+    form = ReportForm(instance=existing)
+    if request.method == "POST" and editable:
+        form = ReportForm(request.POST, instance=existing or ProjectReport(project=project, kind=kind))
+        if form.is_valid():
+            submit = request.POST.get("action") == "submit"
+            try:
+                with transaction.atomic():
+                    saved = project_reports.report_save(
+                        project=project, kind=kind, by=request.user, **form.cleaned_data
+                    )
+                    if submit:
+                        project_reports.report_submit(report=saved, by=request.user)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        for message in errors:
+                            form.add_error(field if field in form.fields else None, message)
+                else:
+                    _add_errors(form, error)
+                if submit:  # the draft is kept even when submitting failed
+                    project_reports.report_save(project=project, kind=kind, by=request.user, **form.cleaned_data)
+            else:
+                if submit:
+                    messages.success(request, _("Your report was submitted to the district."))
+                else:
+                    messages.success(request, _("Your report was saved. You can finish it later."))
+                return redirect("projects:report", pk=project.pk, kind=kind)
+    due_on = rules.rules_for(project.application.round).report_due_on(kind)
+    bound = request.method == "POST" and editable
+    context = {
+        "project": project,
+        "form": form if editable else None,
+        "report": project.reports.filter(kind=kind).first(),  # a failed submit still saved the draft
+        "kind_label": ProjectReport.Kind(kind).label,
+        "due_on": due_on,
+        "error_summary": summarise_errors(form) if bound else [],
+    }
+    return render(request, "projects/report.html", context, status=400 if bound else 200)
