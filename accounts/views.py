@@ -124,6 +124,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return context
 
 
+@require_GET
 def privacy_policy(request, version=None):
     """The privacy policy in force (or an earlier version), with every retention rule's period
     read from the rules themselves. Public: linked from every page's footer, sign-up and consents."""

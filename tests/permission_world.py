@@ -218,6 +218,36 @@ class World:
             purpose="색지",
             amount=30_000,
         )
+        # Privacy (issue 11): a policy in force, a request of the resident, a destruction record.
+        from accounts.models import DestructionRecord, PrivacyPolicy, PrivacyRequest, RetentionRule
+
+        self.policy = PrivacyPolicy.objects.order_by("pk").first() or PrivacyPolicy.objects.create(
+            version="2026-1",
+            effective_on=timezone.localdate(),
+            collected="이름, 연락처",
+            purposes="공모사업 운영",
+            recipients="없음",
+            rights="열람, 정정, 삭제, 처리정지",
+            officer_name="개인정보 보호책임자",
+            officer_phone="062-360-7000",
+            officer_email="privacy@example.com",
+        )
+        PrivacyRequest.objects.create(user=resident, kind="correction", message="전화번호", due_on=timezone.localdate())
+        rule = RetentionRule.objects.order_by("pk").first() or RetentionRule.objects.create(
+            kind="access_log", period_days=730
+        )
+        DestructionRecord.objects.create(
+            rule=rule,
+            kind_label=str(rule),
+            method="delete",
+            count=0,
+            period_days=rule.period_days,
+            cutoff=timezone.now(),
+        )
+        # The project's interim report (issue 14), drafted by the representative.
+        from projects.reports import report_save
+
+        self.report = report_save(project=self.project, kind="interim", by=resident, done_against_plan="화단 조성")
         # django-celery-beat's schedules, so each admin page of theirs has a row to open.
         from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, SolarSchedule
 
@@ -286,6 +316,10 @@ class World:
             "admin:projects_project_act": {"object_id": self.project.pk, "action": "plan"},
             "admin:projects_project_account": {"object_id": self.project.pk},
             "admin:projects_project_settlement_export": {"object_id": self.project.pk, "export_format": "xlsx"},
+            "projects:report": {"pk": self.project.pk, "kind": "interim"},
+            "grants:letter": {"pk": self.application.pk, "kind": "receipt"},
+            "admin:grants_application_letter": {"object_id": self.application.pk, "kind": "receipt"},
+            "privacy_version": {"version": self.policy.version},
             "admin:projects_project_summary_export": {
                 "round_id": self.project.application.round_id,
                 "export_format": "xlsx",

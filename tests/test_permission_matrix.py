@@ -53,6 +53,20 @@ RULES = {
     "password_reset_confirm": ("302 200 302 302 302 302 302 302", "302 200 302 302 302 302 302 302"),
     "password_reset_complete": (same(200), same(405)),
     "notifications:unsubscribe": (same(200), same(200)),  # the signed token is the permission
+    # The person's own data and choices (issue 11b, 15): anyone logged in, about themselves only.
+    "privacy": PUBLIC_GET,
+    "privacy_version": PUBLIC_GET,
+    "my_data": LOGGED_IN_GET,
+    "my_data_download": LOGGED_IN_GET,
+    "my_data_request": ("L 405 405 405 405 405 405 405", "L 400 400 400 400 400 400 400"),  # empty form
+    "my_data_notices": ("L 405 405 405 405 405 405 405", "L 302 302 302 302 302 302 302"),
+    "notifications:preferences": ("L 200 200 200 200 200 200 200", "L 200 200 200 200 200 200 200"),
+    "notifications:test_message": ("L 405 405 405 405 405 405 405", "L 302 302 302 302 302 302 302"),
+    # The representative's own letters and project reports; everyone else 404 (issues 13, 14).
+    "grants:letter": ("L 200 404 404 404 404 404 404", "L 405 405 405 405 405 405 405"),
+    "projects:report": ("L 200 404 404 404 404 404 404", "L 302 404 404 404 404 404 404"),
+    # Official letters in the admin: staff with the view permission only (reviewers never print).
+    "admin:grants_application_letter": (f"{ADMIN_ONLY} 403 403 200", f"{ADMIN_ONLY} 403 403 200"),
     # networks: public pages, coordinators (the resident) manage their network, staff and mentors all
     "networks:list": PUBLIC_GET,
     "networks:calendar_all": PUBLIC_GET,
@@ -147,6 +161,10 @@ REVIEWER_VIEWS = {"grants.application"}
 # Rows nobody adds or deletes by hand, not even a superuser: they are written by services.
 NOBODY_ADDS = {
     "accounts.accesslog",
+    "accounts.destructionrecord",
+    "accounts.privacyrequest",
+    "accounts.retentionrule",
+    "projects.projectreport",
     "notifications.email",
     "notifications.message",
     "networks.networkmembership",
@@ -158,6 +176,11 @@ NOBODY_ADDS = {
 }
 NOBODY_DELETES = {
     "accounts.accesslog",
+    "accounts.destructionrecord",
+    "accounts.privacypolicy",
+    "accounts.privacyrequest",
+    "accounts.retentionrule",
+    "projects.projectreport",
     "notifications.email",
     "notifications.message",
     "networks.networkmembership",
@@ -169,13 +192,20 @@ NOBODY_DELETES = {
 # Read-only even for a superuser (an empty POST is refused), or saved as is (the outbox row).
 NOBODY_CHANGES = {
     "accounts.accesslog",
+    "accounts.destructionrecord",
+    "accounts.privacypolicy",  # the version in force is never edited; staff add a new one
     "networks.networkmembership",
     "grants.exportjob",
     "mentors.assignmentchange",
     "projects.project",
 }
 # Every field read-only (the outbox row, published conditions): the empty form is valid and saved.
-SAVES_AN_EMPTY_POST = {"notifications.email", "notifications.message", "projects.grantconditions"}
+SAVES_AN_EMPTY_POST = {
+    "notifications.email",
+    "notifications.message",
+    "projects.grantconditions",
+    "projects.projectreport",  # the text is read-only; an empty decision saves nothing
+}
 # An export job is its requester's (here: staff's): for anybody else it "does not exist".
 OTHERS_RECORD_REDIRECTS = {"grants.exportjob"}
 MODEL_VIEWS = ("changelist", "add", "change", "delete", "history")
