@@ -10,7 +10,7 @@ import zipfile
 import filetype
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import DependencyError
 
@@ -144,6 +144,9 @@ def check_image(upload) -> None:
         code="image_broken",
     )
     upload.seek(0)
+    # WeasyPrint (the official letters) sets ImageFile.LOAD_TRUNCATED_IMAGES for the whole
+    # process when it is imported, which would let a truncated upload pass: check strictly.
+    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -163,6 +166,7 @@ def check_image(upload) -> None:
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         raise broken from None
     finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
         upload.seek(0)
 
 

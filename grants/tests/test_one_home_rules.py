@@ -149,6 +149,11 @@ def test_the_documents_reminder_follows_the_same_rule(draft, django_assert_max_n
         )
     for kind in Attachment.REQUIRED_KINDS:
         AttachmentFactory(application=complete, kind=kind)
+    # An optional reminder: only for those who accepted programme news (accounts.consents).
+    for application in (draft, complete):
+        type(application.group.representative).objects.filter(pk=application.group.representative_id).update(
+            notices_consent=True
+        )
     with django_assert_max_num_queries(2):
         due = list(collect_missing_documents(timezone.now()))
     assert [reminder.related for reminder in due] == [draft]
