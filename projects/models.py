@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import Application, GrantRound
+from grants.models import Application, BudgetLine, GrantRound
 
 
 class ProjectRules(models.Model):
@@ -302,9 +302,8 @@ class PlanVersion(models.Model):
 
 
 class PlanLine(models.Model):
-    class Source(models.TextChoices):
-        SUBSIDY = "subsidy", _("Subsidy")
-        SELF = "self", _("Self-contribution")
+    # Who pays: the same two sources as the application's budget lines (one home).
+    Source = BudgetLine.Source
 
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="lines", verbose_name=_("version"))
     category = models.ForeignKey(BudgetCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category"))
@@ -424,9 +423,8 @@ def evidence_path(instance, filename):
 class Expense(models.Model):
     """One line of the spending ledger (집행 내역)."""
 
-    class Source(models.TextChoices):
-        SUBSIDY = "subsidy", _("Subsidy")
-        SELF = "self", _("Self-contribution")
+    # Who pays: the same two sources as the application's budget lines (one home).
+    Source = BudgetLine.Source
 
     class Method(models.TextChoices):
         CARD = "card", _("Subsidy card")
